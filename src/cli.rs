@@ -1,0 +1,147 @@
+//! Command-line definition (clap derive). Doc comments are the help text; no
+//! I/O and no tantivy here.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// threatdex: a local, fast, faceted search engine for threat-intelligence reports.
+///
+/// Index a folder of HTML pages, text and Markdown reports, then search it
+/// with BM25 and snippets, filter by actor, country, sector and date, and
+/// count reports per facet. Actor aliases resolve to one canonical name
+/// (Vanguard Panda = Volt Typhoon).
+#[derive(Debug, Parser)]
+#[command(name = "threatdex", version, max_term_width = 100)]
+pub struct Cli {
+    /// Index directory. Default: $THREATDEX_INDEX, else the user data
+    /// directory (~/.local/share/threatdex/index on Linux,
+    /// ~/Library/Application Support/threatdex/index on macOS,
+    /// %APPDATA%\threatdex\index on Windows).
+    #[arg(long, global = true, env = "THREATDEX_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index (or re-index) report files: only new or changed files are read.
+    Index(IndexArgs),
+    /// Search the index: ranked hits with highlighted snippets.
+    Search(SearchArgs),
+    /// Count reports per actor, country, sector, origin, year or month.
+    Facets(FacetsArgs),
+    /// Show what would be indexed for files, without touching the index.
+    Extract(ExtractArgs),
+}
+
+/// Arguments of `index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or directories to index (walked recursively; .html .htm .txt .md).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Extraction threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Skip files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub max_size: u64,
+    /// Seconds between commits during a long run (a kill loses at most this much).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub commit_every: u64,
+    /// Delete the index and build it again from scratch.
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+/// Filters shared by `search` and `facets`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only reports naming this actor (any alias; repeat for any of several).
+    #[arg(long, value_name = "NAME")]
+    pub actor: Vec<String>,
+    /// Only reports naming this country (ISO code or name; repeatable).
+    #[arg(long, value_name = "CODE|NAME")]
+    pub country: Vec<String>,
+    /// Only reports about this sector (id or label; repeatable).
+    #[arg(long, value_name = "SECTOR")]
+    pub sector: Vec<String>,
+    /// Only reports naming an actor attributed to this country (repeatable).
+    #[arg(long, value_name = "CODE|NAME")]
+    pub origin: Vec<String>,
+    /// Only reports published on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub since: Option<NaiveDate>,
+    /// Only reports published on or before this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub until: Option<NaiveDate>,
+}
+
+/// Arguments of `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query in tantivy syntax: words (all required), "phrases", OR, -word,
+    /// title:word. Without a query: every matching report, newest first.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Number of hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Print results as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `facets`.
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// Optional query restricting the counted reports.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Dimension(s) to count: actor, country, sector, origin, year, month.
+    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "sector", "origin", "year", "month"])]
+    pub by: Vec<String>,
+    /// Two-way table of two dimensions, e.g. actor,sector.
+    #[arg(long, value_name = "ROWS,COLUMNS")]
+    pub cross: Vec<String>,
+    /// Values shown per dimension.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Print counts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files (or directories) to extract.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON Lines, one object per file.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses a `YYYY-MM-DD` calendar date.
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a valid date (expected YYYY-MM-DD)"))
+}

@@ -1,0 +1,53 @@
+//! `threatdex extract`: shows what `index` would store for each file.
+
+use super::load_kb;
+use crate::cli::ExtractArgs;
+use anyhow::Result;
+use std::io::Write;
+use std::process::ExitCode;
+use threatdex::extract::entities;
+use threatdex::ingest::discover::discover;
+use threatdex::ingest::{article_from_bytes, source_kind, SkipReason, DEFAULT_MAX_BYTES};
+use threatdex::render::{display_path, human, json};
+
+pub fn run(args: ExtractArgs) -> Result<ExitCode> {
+    let kb = load_kb(None)?;
+    let found = discover(&args.paths);
+    let mut out = std::io::stdout().lock();
+    for e in &found.errors {
+        eprintln!("threatdex: {}: {}", e.path.display(), e.reason);
+    }
+    for f in &found.files {
+        let shown = display_path(&f.path.to_string_lossy());
+        let article = if f.size > DEFAULT_MAX_BYTES {
+            Err(SkipReason::TooLarge { size: f.size, limit: DEFAULT_MAX_BYTES })
+        } else {
+            match std::fs::read(&f.path) {
+                Ok(bytes) => match source_kind(&f.path) {
+                    Some(kind) => article_from_bytes(&bytes, kind),
+                    None => continue,
+                },
+                Err(e) => Err(SkipReason::Unreadable(e.to_string())),
+            }
+        };
+        match article {
+            Ok(a) => {
+                let e = entities(&a, &kb);
+                if args.json {
+                    json::extracted(&mut out, &shown, &a, &e)?;
+                } else {
+                    human::extracted(&mut out, &shown, &a, &e)?;
+                }
+            }
+            Err(reason) => {
+                if args.json {
+                    json::extract_skipped(&mut out, &shown, &reason.to_string())?;
+                } else {
+                    writeln!(out, "== {shown}\nskipped: {reason}\n")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

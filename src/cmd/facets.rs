@@ -1,0 +1,58 @@
+//! `threatdex facets`: counts reports per facet value, with cross-tabs.
+
+use super::{load_kb, raw_filters, stdout_style};
+use crate::cli::FacetsArgs;
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use threatdex::index::schema::Dimension;
+use threatdex::index::IndexHandle;
+use threatdex::query::{self, Filters};
+use threatdex::render::{human, json};
+
+fn dimension(name: &str) -> Result<Dimension> {
+    Dimension::from_name(name)
+        .ok_or_else(|| threatdex::Error::Filter(format!("unknown facet field {name:?}")))
+        .map_err(Into::into)
+}
+
+pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
+    let mut dims: Vec<Dimension> = args.by.iter().map(|s| dimension(s)).collect::<Result<_>>()?;
+    let mut crosses = Vec::new();
+    for spec in &args.cross {
+        let Some((r, c)) = spec.split_once(',') else {
+            bail!(threatdex::Error::Filter(format!("--cross wants ROWS,COLUMNS, got {spec:?}")));
+        };
+        crosses.push((dimension(r)?, dimension(c)?));
+    }
+    if dims.is_empty() && crosses.is_empty() {
+        dims = vec![Dimension::Actor, Dimension::Country, Dimension::Sector, Dimension::Year];
+    }
+    let handle = IndexHandle::open(dir)?;
+    let kb = load_kb(Some(&handle))?;
+    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
+    let plan = query::build(&handle.index, &handle.fields, &kb, args.query.as_deref(), &filters)?;
+    let reader = handle.reader().context("opening the index for reading")?;
+    let searcher = reader.searcher();
+    let mut results =
+        threatdex::facets::facets(&searcher, &handle.fields, &*plan.query, &dims, args.top)?;
+    for (r, c) in crosses {
+        results.cross.push(threatdex::facets::cross(
+            &searcher,
+            &handle.fields,
+            &*plan.query,
+            r,
+            c,
+            args.top,
+        )?);
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        json::facets(&mut out, &results)?;
+    } else {
+        human::facets(&mut out, &results, stdout_style())?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

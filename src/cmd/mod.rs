@@ -1,0 +1,65 @@
+//! One module per subcommand; this file only dispatches and holds the small
+//! helpers they share (index location, knowledge base, output style).
+
+mod extract;
+mod facets;
+mod index;
+mod search;
+
+use crate::cli::{Cli, Command, FilterArgs};
+use anyhow::{Context, Result};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use threatdex::index::IndexHandle;
+use threatdex::kb::Kb;
+use threatdex::query::RawFilters;
+use threatdex::render::human::Style;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let dir = index_dir(cli.index)?;
+    match cli.command {
+        Command::Index(a) => index::run(&dir, a),
+        Command::Search(a) => search::run(&dir, a),
+        Command::Facets(a) => facets::run(&dir, a),
+        Command::Extract(a) => extract::run(a),
+    }
+}
+
+/// The index directory: `--index`, `$THREATDEX_INDEX` (both via clap), else
+/// the platform's user data directory.
+fn index_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+    match given {
+        Some(d) => Ok(d),
+        None => threatdex::index::default_dir()
+            .context("no home directory to keep the index in: pass --index DIR"),
+    }
+}
+
+/// Loads the knowledge base: the index's imported actors if any, else the
+/// built-in catalogue.
+fn load_kb(handle: Option<&IndexHandle>) -> Result<Kb> {
+    let extra = match handle {
+        Some(h) => h.imported_actors()?,
+        None => None,
+    };
+    Kb::with_extra_actors(extra.as_deref()).context("loading the knowledge base")
+}
+
+/// Output style for stdout: colour only on a terminal and without NO_COLOR.
+fn stdout_style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Style { color: !no_color && std::io::stdout().is_terminal() }
+}
+
+fn raw_filters(f: &FilterArgs) -> RawFilters {
+    RawFilters {
+        actors: f.actor.clone(),
+        countries: f.country.clone(),
+        sectors: f.sector.clone(),
+        origins: f.origin.clone(),
+        since: f.since,
+        until: f.until,
+    }
+}

@@ -1,0 +1,73 @@
+//! Typed errors of the library; the binary adds context at the edge.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or directory could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// No index exists at the given location yet.
+    #[error("no index at {0} (run `threatdex index <PATH>` first)")]
+    NoIndex(PathBuf),
+    /// The index was written by a different schema version.
+    #[error(
+        "the index at {path} has schema version {found}, this threatdex uses {expected}: \
+         re-index with `threatdex index --rebuild <PATH>`"
+    )]
+    SchemaVersion {
+        /// Where the index lives.
+        path: PathBuf,
+        /// Version recorded in the index.
+        found: u32,
+        /// Version this build writes.
+        expected: u32,
+    },
+    /// Another process holds the index writer lock.
+    #[error("the index at {0} is being written by another process")]
+    Locked(PathBuf),
+    /// The user's query could not be parsed.
+    #[error("invalid query: {0}")]
+    Query(String),
+    /// A filter value (actor, country, sector, date) is not known.
+    #[error("{0}")]
+    Filter(String),
+    /// A knowledge-base file is malformed.
+    #[error("knowledge base {file}, line {line}: {message}")]
+    Kb {
+        /// The file being read.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// An error from the tantivy search library.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// A JSON document could not be read or written.
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// Builds an [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+
+    /// Returns true if and only if the error comes from what the user typed
+    /// (a query or a filter), so the binary exits with status 2.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::Query(_) | Error::Filter(_))
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

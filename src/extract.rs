@@ -1,0 +1,299 @@
+//! Finds the actors, countries and sectors an article names, applying the
+//! knowledge base's matching rules. Pure: no I/O, no schema.
+//!
+//! The rules, in the order they apply to each phrase the automaton finds:
+//! 1. Whole words only: the characters around the phrase must not be letters
+//!    or digits ("Iran" never fires inside "Tirana"); a hyphen is a boundary,
+//!    so "Russia-linked" and "North Korea-backed" count.
+//! 2. A blocking phrase ("Cobalt Strike", "Latin American") matched as the
+//!    longest phrase at that place produces nothing.
+//! 3. Countries are proper nouns: the case must be as written in the
+//!    knowledge base, or all capitals (headlines). "us" is never the US.
+//! 4. Ordinary-word aliases (`~`: Cobalt, Play, ZINC, Snake) need the exact
+//!    case (or title case of an all-capitals name), must not run on into
+//!    another capitalised word ("Cobalt Strike", "Play Store"), and need a
+//!    context word ("group", "actor", "APT", "ransomware", "operators"…)
+//!    within a few words.
+//! 5. Aliases claimed by several actors (`?`: "Grizzly Steppe") never
+//!    resolve to an actor on their own.
+//! 6. Sector triggers match in any case.
+
+use crate::kb::{AliasKind, Kb, Target};
+use crate::model::{Article, Entities};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+/// Words that mark a nearby ordinary-word alias as a threat actor's name.
+const CONTEXT_WORDS: &[&str] = &[
+    "group", "groups", "actor", "actors", "apt", "threat", "threats", "ransomware", "operator",
+    "operators", "gang", "gangs", "crew", "hackers", "hacker", "hacking", "adversary",
+    "adversaries", "cluster", "affiliate", "affiliates", "campaign", "campaigns", "aka",
+    "a.k.a.", "tracked", "dubbed", "attributed", "intrusion", "espionage", "state-sponsored",
+    "nation-state", "cybercriminals", "cybercrime", "extortion", "attackers", "team", "raas",
+];
+
+/// How many words on each side of an ordinary-word alias are searched for a
+/// context word.
+const CONTEXT_WINDOW: usize = 6;
+
+/// Returns the entities named in the article's title and text.
+pub fn entities(article: &Article, kb: &Kb) -> Entities {
+    let mut text = String::with_capacity(
+        article.text.len() + article.title.as_ref().map_or(0, String::len) + 2,
+    );
+    if let Some(t) = &article.title {
+        text.push_str(t);
+        text.push_str("\n\n");
+    }
+    text.push_str(&article.text);
+    entities_in_text(&text, kb)
+}
+
+/// Returns the entities named in `text`.
+pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
+    // Typographic apostrophes are folded so "People’s Republic" matches.
+    let text: Cow<str> = if text.contains(['\u{2019}', '\u{2018}']) {
+        Cow::Owned(text.replace(['\u{2019}', '\u{2018}'], "'"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = text.as_ref();
+    let mut actors = BTreeSet::new();
+    let mut countries = BTreeSet::new();
+    let mut sectors = BTreeSet::new();
+    for m in kb.matcher().find_iter(text) {
+        if !is_word_boundary(text, m.start, m.end) {
+            continue;
+        }
+        if m.entries.iter().any(|e| e.target == Target::Block) {
+            continue;
+        }
+        let found = &text[m.start..m.end];
+        for e in m.entries {
+            match e.target {
+                Target::Actor(i) => {
+                    let ok = match e.kind {
+                        AliasKind::Plain => true,
+                        AliasKind::Ambiguous => false,
+                        AliasKind::Common => {
+                            common_alias_case_ok(found, &e.form)
+                                && !runs_on(text, m.end)
+                                && has_context(text, m.start, m.end)
+                        }
+                    };
+                    if ok {
+                        actors.insert(i);
+                    }
+                }
+                Target::Country(i) => {
+                    if found == e.form || found == e.form.to_uppercase() {
+                        countries.insert(i);
+                    }
+                }
+                Target::Sector(i) => {
+                    sectors.insert(i);
+                }
+                Target::Block => {}
+            }
+        }
+    }
+    let mut origins = BTreeSet::new();
+    let actors: BTreeSet<String> = actors
+        .into_iter()
+        .map(|i| {
+            let a = &kb.actors()[i];
+            if let Some(o) = &a.origin {
+                origins.insert(o.clone());
+            }
+            a.canonical.clone()
+        })
+        .collect();
+    Entities {
+        actors: actors.into_iter().collect(),
+        countries: countries
+            .into_iter()
+            .map(|i| kb.countries()[i].code.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        origins: origins.into_iter().collect(),
+        sectors: sectors
+            .into_iter()
+            .map(|i| kb.sectors()[i].id.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// Returns true if and only if `text[start..end]` is not glued to a letter or
+/// digit on either side.
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Returns true if and only if `found` has the case an ordinary-word alias
+/// requires: exactly as written, or title case of an all-capitals name
+/// ("Zinc" for "ZINC").
+fn common_alias_case_ok(found: &str, form: &str) -> bool {
+    if found == form {
+        return true;
+    }
+    let all_caps = form.chars().any(char::is_alphabetic)
+        && form.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+    all_caps && found == title_case(form)
+}
+
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+/// Returns true if and only if the word right after `end` is capitalised and
+/// not a context word: the alias is then part of a longer proper name
+/// ("Cobalt Strike", "Play Store").
+fn runs_on(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let word: &str = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    match word.chars().next() {
+        Some(c) if c.is_uppercase() => !is_context_word(word),
+        _ => false,
+    }
+}
+
+fn is_context_word(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-');
+    CONTEXT_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
+/// Returns true if and only if a context word stands within
+/// [`CONTEXT_WINDOW`] words of `text[start..end]`.
+fn has_context(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].split_whitespace().rev().take(CONTEXT_WINDOW);
+    let after = text[end..].split_whitespace().take(CONTEXT_WINDOW);
+    before.chain(after).any(is_context_word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::{parse_actors, parse_countries, parse_sectors};
+
+    const ACTORS: &str = "Volt Typhoon\tCN\tespionage\tG1017\tVanguard Panda|BRONZE SILHOUETTE|DEV-0391\n\
+        Lazarus Group\tKP\tfinancial\tG0032\tLazarus|~ZINC|HIDDEN COBRA\n\
+        Cobalt Group\t\tfinancial\tG0080\t~Cobalt|~Cobalt Gang\n\
+        ~Play\t\tfinancial\t\tPlayCrypt\n\
+        APT28\tRU\tespionage\tG0007\tFancy Bear|?Grizzly Steppe\n\
+        APT29\tRU\tespionage\tG0016\tCozy Bear|?Grizzly Steppe\n\
+        -\t\t\t\tCobalt Strike|Google Play\n";
+    const COUNTRIES: &str = "KP\tNorth Korea\tDPRK\tNorth Korean|North Koreans\n\
+        KR\tSouth Korea\tROK|~Korea\tSouth Korean|~Korean\n\
+        US\tUnited States\tU.S.|US|USA\tAmerican|Americans\n\
+        RU\tRussia\tRussian Federation\tRussian|Russians\n\
+        IR\tIran\t\tIranian\n\
+        -\t-\tLatin America|Latin American\t\n";
+    const SECTORS: &str = "water\tWater\tWater and Wastewater Systems\t22\twater utilities|wastewater\n\
+        telecommunications\tTelecommunications\tCommunications\t51\ttelecom|telecommunications providers\n";
+
+    fn kb() -> Kb {
+        let (a, b) = parse_actors(ACTORS, "a").unwrap();
+        let (c, cb) = parse_countries(COUNTRIES, "c").unwrap();
+        Kb::from_parts(a, b, c, cb, parse_sectors(SECTORS, "s").unwrap())
+    }
+
+    fn ents(text: &str) -> Entities {
+        entities_in_text(text, &kb())
+    }
+
+    #[test]
+    fn alias_resolves_to_canonical_with_origin() {
+        let e = ents("Researchers linked the intrusions to Vanguard Panda and bronze silhouette.");
+        assert_eq!(e.actors, vec!["Volt Typhoon"]);
+        assert_eq!(e.origins, vec!["CN"]);
+    }
+
+    #[test]
+    fn north_korean_is_kp_never_kr() {
+        let e = ents("North Korean operators and the DPRK regime; a Korean-language lure.");
+        assert_eq!(e.countries, vec!["KP"]);
+    }
+
+    #[test]
+    fn hyphenated_and_possessive_forms_count() {
+        let e = ents("A Russia-linked crew and North Korea-backed hackers hit Iran's ports.");
+        assert_eq!(e.countries, vec!["IR", "KP", "RU"]);
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(ents("Tirana and Iranistan and UNITED").countries.is_empty());
+        assert!(ents("Lazaruses of DEV-03910").actors.is_empty());
+    }
+
+    #[test]
+    fn country_names_are_case_sensitive() {
+        assert!(ents("let us know; join us").countries.is_empty());
+        assert_eq!(ents("the US and the U.S. and USA").countries, vec!["US"]);
+        assert_eq!(ents("IRAN HIT BY WIPER").countries, vec!["IR"]);
+    }
+
+    #[test]
+    fn blockers_win_over_contained_names() {
+        let e = ents("The group dropped Cobalt Strike beacons across Latin American banks.");
+        assert!(e.actors.is_empty(), "{e:?}");
+        assert!(e.countries.is_empty(), "{e:?}");
+        assert!(ents("Get it on Google Play, says the ransomware gang").actors.is_empty());
+    }
+
+    #[test]
+    fn ordinary_word_aliases_need_case_and_context() {
+        // Ordinary senses.
+        assert!(ents("zinc mining and the price of zinc").actors.is_empty());
+        assert!(ents("Zinc prices rose in the quarter.").actors.is_empty());
+        assert!(ents("Play a role in the group's success").actors.is_empty());
+        assert!(ents("Cobalt blue paint, says the threat report").actors.is_empty());
+        // Actor senses.
+        assert_eq!(ents("the ZINC group used fake job offers").actors, vec!["Lazarus Group"]);
+        assert_eq!(ents("the Play ransomware gang leaked data").actors, vec!["Play"]);
+        assert_eq!(ents("Cobalt Gang operators hit banks").actors, vec!["Cobalt Group"]);
+    }
+
+    #[test]
+    fn ambiguous_aliases_never_resolve_alone() {
+        assert!(ents("The Grizzly Steppe report described the intrusions.").actors.is_empty());
+        assert_eq!(ents("Grizzly Steppe, that is Cozy Bear").actors, vec!["APT29"]);
+    }
+
+    #[test]
+    fn sectors_any_case_and_typographic_apostrophes() {
+        let e = ents("Telecom carriers and Water Utilities were hit.");
+        assert_eq!(e.sectors, vec!["telecommunications", "water"]);
+        let k = kb();
+        let c = entities_in_text("the DPRK’s hackers", &k);
+        assert_eq!(c.countries, vec!["KP"]);
+    }
+
+    #[test]
+    fn title_is_scanned_too() {
+        let a = Article {
+            title: Some("Lazarus strikes again".into()),
+            text: "Nothing else here.".into(),
+            ..Article::default()
+        };
+        assert_eq!(entities(&a, &kb()).actors, vec!["Lazarus Group"]);
+    }
+}

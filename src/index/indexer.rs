@@ -1,0 +1,289 @@
+//! The parallel indexing pipeline: rayon workers read, decode and extract;
+//! one thread owns the `IndexWriter` and commits at bounded intervals.
+//! It never prints: progress goes through [`Progress`].
+
+use super::schema::{to_document, FileStamp};
+use super::{indexed_files, IndexHandle, IndexedFile};
+use crate::error::{Error, Result};
+use crate::extract::entities;
+use crate::ingest::discover::{discover, FileEntry};
+use crate::ingest::{article_from_bytes, source_kind, SkipReason, DEFAULT_MAX_BYTES};
+use crate::kb::Kb;
+use crate::model::{IndexReport, Skipped};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+/// Receives progress events; the binary draws a bar or prints nothing.
+pub trait Progress: Sync {
+    /// The run will process `total` files (new or changed).
+    fn start(&self, _total: u64) {}
+    /// One file was processed.
+    fn advance(&self) {}
+    /// A file was skipped.
+    fn skipped(&self, _skip: &Skipped) {}
+    /// A commit finished.
+    fn committed(&self, _docs: u64) {}
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Settings of an indexing run.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    threads: usize,
+    max_bytes: u64,
+    commit_interval: Duration,
+    writer_memory: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions::new()
+    }
+}
+
+impl IndexOptions {
+    /// Defaults: one worker per core, 64 MiB file limit, a commit every 30 s,
+    /// 128 MiB of writer memory.
+    pub fn new() -> IndexOptions {
+        IndexOptions {
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            max_bytes: DEFAULT_MAX_BYTES,
+            commit_interval: Duration::from_secs(30),
+            writer_memory: 128 * 1024 * 1024,
+        }
+    }
+
+    /// Number of extraction workers (0 keeps the default).
+    pub fn threads(mut self, n: usize) -> Self {
+        if n > 0 {
+            self.threads = n;
+        }
+        self
+    }
+
+    /// Files larger than this many bytes are skipped.
+    pub fn max_bytes(mut self, n: u64) -> Self {
+        self.max_bytes = n;
+        self
+    }
+
+    /// Longest time between two commits during a run.
+    pub fn commit_interval(mut self, d: Duration) -> Self {
+        self.commit_interval = d;
+        self
+    }
+
+    /// Memory budget of the tantivy writer, in bytes.
+    pub fn writer_memory(mut self, bytes: usize) -> Self {
+        self.writer_memory = bytes.max(15_000_000);
+        self
+    }
+}
+
+/// The outcome of one worker for one file.
+enum Outcome {
+    /// A document to add (replacing any previous one for the path).
+    Doc { path: String, doc: Box<TantivyDocument>, refreshed: bool },
+    /// The file produced no document.
+    Skip { path: String, skip: Skipped },
+}
+
+/// Indexes `paths` into the index at `dir`: new and changed files are
+/// (re)indexed, unchanged ones left alone, documents of vanished files under
+/// the walked roots removed.
+///
+/// `stop` is polled between documents: when it turns true the run commits
+/// what is done and returns with `interrupted` set.
+pub fn index_paths(
+    dir: &Path,
+    paths: &[PathBuf],
+    kb: &Kb,
+    opts: &IndexOptions,
+    progress: &dyn Progress,
+    stop: &AtomicBool,
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let handle = IndexHandle::open_or_create(dir)?;
+    let mut writer: IndexWriter = handle
+        .index
+        .writer_with_num_threads(1, opts.writer_memory)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Locked(dir.to_path_buf()),
+            e => Error::Tantivy(e),
+        })?;
+    let reader = handle.reader()?;
+    let known = indexed_files(&reader)?;
+    let fields = handle.fields;
+
+    let found = discover(paths);
+    let mut report = IndexReport { skipped: found.errors.clone(), ..IndexReport::default() };
+    for s in &found.errors {
+        progress.skipped(s);
+    }
+
+    // Documents of files that vanished from the walked roots.
+    let seen: HashSet<&str> = found.files.iter().filter_map(|f| f.path.to_str()).collect();
+    for path in known.keys() {
+        let under_root = found.roots.iter().any(|r| Path::new(path).starts_with(r));
+        if under_root && !seen.contains(path.as_str()) {
+            writer.delete_term(Term::from_field_text(fields.path, path));
+            report.removed += 1;
+        }
+    }
+
+    // New or changed files: decided from size and mtime alone.
+    let todo: Vec<&FileEntry> = found
+        .files
+        .iter()
+        .filter(|f| {
+            let same = f.path.to_str().and_then(|p| known.get(p)).is_some_and(|k| {
+                k.size == f.size && k.mtime == f.mtime
+            });
+            if same {
+                report.unchanged += 1;
+            }
+            !same
+        })
+        .collect();
+    progress.start(todo.len() as u64);
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .thread_name(|i| format!("threatdex-extract-{i}"))
+        // Deeply nested pages make parsers recurse; give workers room.
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
+    let (tx, rx) = crossbeam_channel::bounded::<Outcome>(opts.threads * 16);
+    let cancel = AtomicBool::new(false);
+
+    let mut since_commit = Instant::now();
+    let mut pending = 0u64;
+    let result: Result<()> = std::thread::scope(|scope| {
+        let cancel = &cancel;
+        let known = &known;
+        let todo = &todo;
+        let pool = &pool;
+        scope.spawn(move || {
+            pool.install(|| {
+                todo.par_iter().for_each_with(tx, |tx, file| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let out = process(file, known, kb, &fields, opts.max_bytes);
+                    // The receiver is gone only when the run is stopping.
+                    let _ = tx.send(out);
+                })
+            })
+        });
+        let mut run = || -> Result<()> {
+            for out in rx.iter() {
+                match out {
+                    Outcome::Doc { path, doc, refreshed } => {
+                        writer.delete_term(Term::from_field_text(fields.path, &path));
+                        writer.add_document(*doc)?;
+                        if refreshed {
+                            report.unchanged += 1;
+                        } else {
+                            report.indexed += 1;
+                        }
+                        pending += 1;
+                    }
+                    Outcome::Skip { path, skip } => {
+                        if known.contains_key(&path) {
+                            writer.delete_term(Term::from_field_text(fields.path, &path));
+                        }
+                        progress.skipped(&skip);
+                        report.skipped.push(skip);
+                    }
+                }
+                progress.advance();
+                if pending > 0 && since_commit.elapsed() >= opts.commit_interval {
+                    writer.commit()?;
+                    progress.committed(pending);
+                    pending = 0;
+                    since_commit = Instant::now();
+                }
+                if stop.load(Ordering::Relaxed) {
+                    report.interrupted = true;
+                    break;
+                }
+            }
+            Ok(())
+        };
+        let r = run();
+        if r.is_err() || report.interrupted {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        // Drain so blocked workers can finish; their results are dropped.
+        drop(rx);
+        r
+    });
+    result?;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    reader.reload()?;
+    report.total = reader.searcher().num_docs();
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Reads, decodes and extracts one file into a document.
+fn process(
+    file: &FileEntry,
+    known: &std::collections::HashMap<String, IndexedFile>,
+    kb: &Kb,
+    fields: &super::schema::Fields,
+    max_bytes: u64,
+) -> Outcome {
+    let path = file.path.to_string_lossy().into_owned();
+    let skip = |reason: SkipReason| Outcome::Skip {
+        path: path.clone(),
+        skip: Skipped { path: file.path.clone(), reason: reason.to_string() },
+    };
+    if file.size > max_bytes {
+        return skip(SkipReason::TooLarge { size: file.size, limit: max_bytes });
+    }
+    let bytes = match read_bounded(&file.path, max_bytes) {
+        Ok(b) => b,
+        Err(e) => return skip(e),
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let refreshed = known.get(&path).is_some_and(|k| k.hash == hash);
+    let Some(kind) = source_kind(&file.path) else {
+        return skip(SkipReason::Unreadable("not a report file".into()));
+    };
+    let article = match article_from_bytes(&bytes, kind) {
+        Ok(a) => a,
+        Err(e) => return skip(e),
+    };
+    let ents = entities(&article, kb);
+    let stamp = FileStamp { path: &path, hash: &hash, size: file.size, mtime: file.mtime };
+    let doc = to_document(fields, &stamp, &article, &ents);
+    Outcome::Doc { path, doc: Box::new(doc), refreshed }
+}
+
+/// Reads a file, refusing to read more than `max` bytes even if it grew.
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, SkipReason> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let mut buf = Vec::new();
+    f.take(max + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if buf.len() as u64 > max {
+        return Err(SkipReason::TooLarge { size: buf.len() as u64, limit: max });
+    }
+    if buf.is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    Ok(buf)
+}

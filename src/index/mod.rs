@@ -1,0 +1,143 @@
+//! The index stage: the schema, opening and creating the on-disk index with
+//! its version stamp, reading back what is indexed, and the parallel indexer.
+
+pub mod indexer;
+pub mod schema;
+
+use crate::error::{Error, Result};
+use schema::{build_schema, fields, names, Fields, SCHEMA_VERSION};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+/// File in the index directory recording which schema wrote it.
+const VERSION_FILE: &str = "threatdex-version.json";
+
+/// File in the index directory holding the user's imported actor catalogue.
+pub const KB_FILE: &str = "actors.tsv";
+
+/// Environment variable naming the index directory.
+pub const INDEX_ENV: &str = "THREATDEX_INDEX";
+
+/// The default index location: the platform's user data directory
+/// (`~/.local/share/threatdex/index` on Linux,
+/// `~/Library/Application Support/threatdex/index` on macOS,
+/// `%APPDATA%\threatdex\index` on Windows).
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "threatdex").map(|d| d.data_dir().join("index"))
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct VersionStamp {
+    schema_version: u32,
+}
+
+/// An opened index with its field handles.
+pub struct IndexHandle {
+    /// The tantivy index.
+    pub index: Index,
+    /// The schema's fields.
+    pub fields: Fields,
+    /// Where it lives.
+    pub dir: PathBuf,
+}
+
+impl IndexHandle {
+    /// Opens an existing index for reading, checking its schema version.
+    pub fn open(dir: &Path) -> Result<IndexHandle> {
+        if !dir.join("meta.json").exists() {
+            return Err(Error::NoIndex(dir.to_path_buf()));
+        }
+        check_version(dir)?;
+        let index = Index::open_in_dir(dir)?;
+        let fields = fields(&index.schema())?;
+        Ok(IndexHandle { index, fields, dir: dir.to_path_buf() })
+    }
+
+    /// Opens the index, creating it (and its directory) when absent.
+    pub fn open_or_create(dir: &Path) -> Result<IndexHandle> {
+        if dir.join("meta.json").exists() {
+            return IndexHandle::open(dir);
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        let stamp = serde_json::to_vec(&VersionStamp { schema_version: SCHEMA_VERSION })?;
+        let file = dir.join(VERSION_FILE);
+        std::fs::write(&file, stamp).map_err(|e| Error::io(file, e))?;
+        Ok(IndexHandle { index, fields, dir: dir.to_path_buf() })
+    }
+
+    /// A reader that sees the last commit.
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+    }
+
+    /// The imported actor catalogue of this index, if `kb import` wrote one.
+    pub fn imported_actors(&self) -> Result<Option<String>> {
+        let file = self.dir.join(KB_FILE);
+        match std::fs::read_to_string(&file) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(file, e)),
+        }
+    }
+}
+
+fn check_version(dir: &Path) -> Result<()> {
+    let file = dir.join(VERSION_FILE);
+    let found = std::fs::read(&file)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<VersionStamp>(&b).ok())
+        .map_or(0, |s| s.schema_version);
+    if found != SCHEMA_VERSION {
+        return Err(Error::SchemaVersion { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
+    }
+    Ok(())
+}
+
+/// What the index holds for one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedFile {
+    /// Size when indexed.
+    pub size: u64,
+    /// Modification time when indexed.
+    pub mtime: i64,
+    /// BLAKE3 digest of the bytes indexed.
+    pub hash: String,
+}
+
+/// Reads path, size, mtime and hash of every live document from the fast
+/// fields, without loading stored documents.
+pub fn indexed_files(reader: &IndexReader) -> Result<HashMap<String, IndexedFile>> {
+    let searcher = reader.searcher();
+    let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let (Some(paths), Some(hashes)) = (ff.str(names::PATH)?, ff.str(names::HASH)?) else {
+            continue;
+        };
+        let sizes = ff.u64(names::SIZE)?;
+        let mtimes = ff.i64(names::MTIME)?;
+        let mut path = String::new();
+        let mut hash = String::new();
+        for doc in seg.doc_ids_alive() {
+            path.clear();
+            hash.clear();
+            let Some(ord) = paths.term_ords(doc).next() else { continue };
+            paths.ord_to_str(ord, &mut path).map_err(|e| Error::io("index", e))?;
+            if let Some(h) = hashes.term_ords(doc).next() {
+                hashes.ord_to_str(h, &mut hash).map_err(|e| Error::io("index", e))?;
+            }
+            out.insert(
+                path.clone(),
+                IndexedFile {
+                    size: sizes.first(doc).unwrap_or(0),
+                    mtime: mtimes.first(doc).unwrap_or(0),
+                    hash: hash.clone(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,294 @@
+//! The tantivy schema: the only home of field names and facet paths.
+
+use crate::error::{Error, Result};
+use crate::model::{Article, Entities};
+use chrono::{Datelike, NaiveDate};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, NumericOptions, OwnedValue, Schema,
+    TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
+};
+use tantivy::{DateTime, TantivyDocument};
+
+/// Version of the schema and of the way documents are built. Bumped whenever
+/// an index written by an older build would answer differently.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name of the analyser used for title, body and tags.
+const TEXT_TOKENIZER: &str = "en_stem";
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Canonical absolute path of the source file (the document's identity).
+    pub path: Field,
+    /// Headline, analysed and stored.
+    pub title: Field,
+    /// Main-content text, analysed (with positions) and stored for snippets.
+    pub body: Field,
+    /// Canonical URL, stored.
+    pub url: Field,
+    /// The article's own tags, analysed and stored.
+    pub tags: Field,
+    /// Publication date (indexed, fast, stored).
+    pub date: Field,
+    /// One facet field with roots `/actor`, `/country`, `/sector`,
+    /// `/origin`, `/year` and `/month`.
+    pub facets: Field,
+    /// BLAKE3 hash of the file's bytes.
+    pub hash: Field,
+    /// File size in bytes when indexed.
+    pub size: Field,
+    /// File modification time (ns since the epoch) when indexed.
+    pub mtime: Field,
+}
+
+/// Field names, used by fast-field readers and sort keys.
+pub mod names {
+    /// See [`super::Fields::path`].
+    pub const PATH: &str = "path";
+    /// See [`super::Fields::title`].
+    pub const TITLE: &str = "title";
+    /// See [`super::Fields::body`].
+    pub const BODY: &str = "body";
+    /// See [`super::Fields::url`].
+    pub const URL: &str = "url";
+    /// See [`super::Fields::tags`].
+    pub const TAGS: &str = "tags";
+    /// See [`super::Fields::date`].
+    pub const DATE: &str = "date";
+    /// See [`super::Fields::facets`].
+    pub const FACETS: &str = "facets";
+    /// See [`super::Fields::hash`].
+    pub const HASH: &str = "hash";
+    /// See [`super::Fields::size`].
+    pub const SIZE: &str = "size";
+    /// See [`super::Fields::mtime`].
+    pub const MTIME: &str = "mtime";
+}
+
+/// A facet dimension a user can count or filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    /// Canonical actor names.
+    Actor,
+    /// ISO codes of the countries named.
+    Country,
+    /// Sector ids.
+    Sector,
+    /// ISO codes of the actors' attributed origins.
+    Origin,
+    /// Publication year.
+    Year,
+    /// Publication month (`YYYY-MM`).
+    Month,
+}
+
+impl Dimension {
+    /// Every dimension, in display order.
+    pub const ALL: [Dimension; 6] = [
+        Dimension::Actor,
+        Dimension::Country,
+        Dimension::Sector,
+        Dimension::Origin,
+        Dimension::Year,
+        Dimension::Month,
+    ];
+
+    /// The dimension's name, as used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Actor => "actor",
+            Dimension::Country => "country",
+            Dimension::Sector => "sector",
+            Dimension::Origin => "origin",
+            Dimension::Year => "year",
+            Dimension::Month => "month",
+        }
+    }
+
+    /// Parses a dimension name.
+    pub fn from_name(name: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The facet root of the dimension (`/actor`).
+    pub fn root(self) -> String {
+        format!("/{}", self.name())
+    }
+
+    /// The facet for one value of the dimension (`/actor/Volt Typhoon`).
+    pub fn facet(self, value: &str) -> tantivy::schema::Facet {
+        tantivy::schema::Facet::from_path([self.name(), value])
+    }
+
+    /// Returns true if and only if the dimension is a time bucket.
+    pub fn is_time(self) -> bool {
+        matches!(self, Dimension::Year | Dimension::Month)
+    }
+}
+
+/// Builds the schema and returns it with its field handles.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_TOKENIZER)
+            .set_index_option(tantivy::schema::IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        path: b.add_text_field(names::PATH, STRING | STORED | FAST),
+        title: b.add_text_field(names::TITLE, text.clone()),
+        body: b.add_text_field(names::BODY, text.clone()),
+        url: b.add_text_field(names::URL, STRING | STORED),
+        tags: b.add_text_field(names::TAGS, text),
+        date: b.add_date_field(
+            names::DATE,
+            DateOptions::default()
+                .set_indexed()
+                .set_stored()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        ),
+        facets: b.add_facet_field(names::FACETS, FacetOptions::default().set_stored()),
+        hash: b.add_text_field(names::HASH, STRING | STORED | FAST),
+        size: b.add_u64_field(names::SIZE, NumericOptions::default().set_stored().set_fast()),
+        mtime: b.add_i64_field(names::MTIME, NumericOptions::default().set_stored().set_fast()),
+    };
+    (b.build(), fields)
+}
+
+/// Looks up the field handles in an opened index's schema.
+pub fn fields(schema: &Schema) -> Result<Fields> {
+    let f = |name: &str| {
+        schema.get_field(name).map_err(|_| {
+            Error::Tantivy(tantivy::TantivyError::SchemaError(format!("missing field {name}")))
+        })
+    };
+    Ok(Fields {
+        path: f(names::PATH)?,
+        title: f(names::TITLE)?,
+        body: f(names::BODY)?,
+        url: f(names::URL)?,
+        tags: f(names::TAGS)?,
+        date: f(names::DATE)?,
+        facets: f(names::FACETS)?,
+        hash: f(names::HASH)?,
+        size: f(names::SIZE)?,
+        mtime: f(names::MTIME)?,
+    })
+}
+
+/// Converts a calendar date into the index's date type (midnight UTC).
+pub fn to_datetime(d: NaiveDate) -> DateTime {
+    let secs = d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+    DateTime::from_timestamp_secs(secs)
+}
+
+/// Converts the index's date type back to a calendar date.
+pub fn from_datetime(d: DateTime) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|t| t.date_naive())
+}
+
+/// The identity of a file as stored in the index.
+#[derive(Debug, Clone)]
+pub struct FileStamp<'a> {
+    /// Canonical path.
+    pub path: &'a str,
+    /// BLAKE3 hex digest of the bytes.
+    pub hash: &'a str,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time in ns.
+    pub mtime: i64,
+}
+
+/// Builds the tantivy document of an article.
+pub fn to_document(
+    f: &Fields,
+    stamp: &FileStamp<'_>,
+    article: &Article,
+    entities: &Entities,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.path, stamp.path);
+    doc.add_text(f.hash, stamp.hash);
+    doc.add_u64(f.size, stamp.size);
+    doc.add_i64(f.mtime, stamp.mtime);
+    if let Some(t) = &article.title {
+        doc.add_text(f.title, t);
+    }
+    doc.add_text(f.body, &article.text);
+    if let Some(u) = &article.url {
+        doc.add_text(f.url, u);
+    }
+    for t in &article.tags {
+        doc.add_text(f.tags, t);
+    }
+    if let Some(d) = article.date {
+        doc.add_date(f.date, to_datetime(d));
+        doc.add_facet(f.facets, Dimension::Year.facet(&d.year().to_string()));
+        doc.add_facet(f.facets, Dimension::Month.facet(&format!("{:04}-{:02}", d.year(), d.month())));
+    }
+    let dims = [
+        (Dimension::Actor, &entities.actors),
+        (Dimension::Country, &entities.countries),
+        (Dimension::Sector, &entities.sectors),
+        (Dimension::Origin, &entities.origins),
+    ];
+    for (dim, values) in dims {
+        for v in values {
+            doc.add_facet(f.facets, dim.facet(v));
+        }
+    }
+    doc
+}
+
+/// The stored part of a document, as search results show it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredDoc {
+    /// Canonical path.
+    pub path: String,
+    /// Title (empty when the report had none).
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// The article's own tags.
+    pub tags: Vec<String>,
+    /// Publication date.
+    pub date: Option<NaiveDate>,
+    /// Facet values.
+    pub entities: Entities,
+}
+
+/// Reads the stored fields of a document.
+pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+    let mut out = StoredDoc {
+        path: text(f.path).unwrap_or_default(),
+        title: text(f.title).unwrap_or_default(),
+        body: text(f.body).unwrap_or_default(),
+        url: text(f.url),
+        tags: doc
+            .get_all(f.tags)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        date: doc.get_first(f.date).and_then(|v| v.as_datetime()).and_then(from_datetime),
+        entities: Entities::default(),
+    };
+    for v in doc.get_all(f.facets) {
+        let OwnedValue::Facet(facet) = OwnedValue::from(v) else { continue };
+        let mut parts = facet.to_path().into_iter();
+        let (Some(root), Some(value)) = (parts.next(), parts.next()) else { continue };
+        let target = match Dimension::from_name(root) {
+            Some(Dimension::Actor) => &mut out.entities.actors,
+            Some(Dimension::Country) => &mut out.entities.countries,
+            Some(Dimension::Sector) => &mut out.entities.sectors,
+            Some(Dimension::Origin) => &mut out.entities.origins,
+            _ => continue,
+        };
+        target.push(value.to_string());
+    }
+    out
+}

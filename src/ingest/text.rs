@@ -1,0 +1,140 @@
+//! Plain-text and Markdown reports: title from the first line or heading (or
+//! YAML front matter), date from a date line near the top.
+
+use super::date::{find_date_in_text, parse_date};
+use crate::model::{Article, SourceKind};
+
+/// How many non-empty lines at the top are searched for the date.
+const DATE_LINES: usize = 12;
+
+/// Extracts the article of a text or Markdown report.
+pub fn extract(text: &str, kind: SourceKind) -> Article {
+    let text = text.trim_start_matches('\u{feff}');
+    let (front, body) = split_front_matter(text);
+    let mut article = Article::default();
+    for line in front.lines() {
+        let Some((key, value)) = line.split_once(':') else { continue };
+        let value = value.trim().trim_matches(['"', '\'']);
+        match key.trim().to_ascii_lowercase().as_str() {
+            "title" if !value.is_empty() => article.title = Some(value.to_string()),
+            "date" | "published" | "pubdate" => article.date = parse_date(value),
+            "tags" | "keywords" => {
+                article.tags = value
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|t| t.trim().trim_matches(['"', '\'']).to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            }
+            _ => {}
+        }
+    }
+    let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
+    if article.title.is_none() {
+        article.title = lines.next().map(|l| clean_heading(l, kind)).filter(|t| !t.is_empty());
+    }
+    if article.date.is_none() {
+        article.date = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .take(DATE_LINES)
+            .filter(|l| !is_update_line(l))
+            .find_map(find_date_in_text);
+    }
+    article.text = normalise(body);
+    article
+}
+
+/// Splits off a leading YAML front-matter block (`---` … `---`).
+fn split_front_matter(text: &str) -> (&str, &str) {
+    let Some(rest) = text.strip_prefix("---") else { return ("", text) };
+    let rest = rest.trim_start_matches(['\r', ' ', '\t']);
+    let Some(rest) = rest.strip_prefix('\n') else { return ("", text) };
+    for (i, _) in rest.match_indices("\n---") {
+        let after = &rest[i + 4..];
+        if after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n") {
+            return (&rest[..i], after.trim_start_matches(['\r', '\n']));
+        }
+    }
+    ("", text)
+}
+
+/// Strips Markdown heading marks and emphasis from a title line.
+fn clean_heading(line: &str, kind: SourceKind) -> String {
+    let mut l = line.trim();
+    if kind == SourceKind::Markdown || l.starts_with('#') {
+        l = l.trim_start_matches('#').trim();
+    }
+    let l = l.trim_start_matches("Title:").trim_start_matches("TITLE:").trim();
+    l.replace("**", "").replace("__", "").trim().to_string()
+}
+
+/// Returns true if and only if the line announces a revision date, not the
+/// publication date.
+fn is_update_line(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    l.starts_with("updated") || l.starts_with("last updated") || l.starts_with("modified")
+        || l.starts_with("revised")
+}
+
+/// Trims trailing spaces and collapses runs of blank lines.
+fn normalise(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut blank = 0;
+    for line in body.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn title_first_line_date_second() {
+        let a = extract("Partners in crime\nSeptember 16, 2020\n\nBody text.", SourceKind::Text);
+        assert_eq!(a.title.as_deref(), Some("Partners in crime"));
+        assert_eq!(a.date, d(2020, 9, 16));
+        assert!(a.text.contains("Body text."));
+    }
+
+    #[test]
+    fn markdown_heading_and_published_line() {
+        let md = "# **Kimsuky** phishing wave\n\n**Published:** 3 March 2023\n*Updated:* 5 April 2023\n\nText";
+        let a = extract(md, SourceKind::Markdown);
+        assert_eq!(a.title.as_deref(), Some("Kimsuky phishing wave"));
+        assert_eq!(a.date, d(2023, 3, 3));
+    }
+
+    #[test]
+    fn updated_line_is_not_the_date() {
+        let a = extract("Title\nUpdated: 2024-05-01\nDate: 2024-04-02\n", SourceKind::Text);
+        assert_eq!(a.date, d(2024, 4, 2));
+    }
+
+    #[test]
+    fn front_matter() {
+        let md = "---\ntitle: \"Volt Typhoon update\"\ndate: 2023-08-01\ntags: [china, routers]\n---\n# Heading\nBody";
+        let a = extract(md, SourceKind::Markdown);
+        assert_eq!(a.title.as_deref(), Some("Volt Typhoon update"));
+        assert_eq!(a.date, d(2023, 8, 1));
+        assert_eq!(a.tags, vec!["china", "routers"]);
+        assert!(a.text.starts_with("# Heading"));
+    }
+}

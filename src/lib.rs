@@ -1,0 +1,22 @@
+//! threatdex: a local, fast, faceted search engine for threat-intelligence reports.
+//!
+//! The library is laid out as the data flows: `ingest` turns files into
+//! [`model::Article`]s, `kb` and `extract` find actors, countries and sectors,
+//! `index` writes them into tantivy, and `query`, `search`, `facets` and
+//! `render` answer questions about the index. The `threatdex` binary is a thin
+//! command-line shell over these modules.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod extract;
+pub mod facets;
+pub mod index;
+pub mod ingest;
+pub mod kb;
+pub mod model;
+pub mod query;
+pub mod render;
+pub mod search;
+pub mod snippet;
+
+pub use error::{Error, Result};

@@ -1,0 +1,336 @@
+//! Turns query text and filters into a tantivy query: BM25 over title and
+//! body (title boosted), actor aliases expanded, facet and date filters
+//! applied. It never opens a searcher.
+
+use crate::error::{Error, Result};
+use crate::index::schema::{to_datetime, Dimension, Fields};
+use crate::kb::{AliasKind, Kb, Resolved};
+use chrono::NaiveDate;
+use std::ops::Bound;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, Term};
+
+/// Boost of the title field relative to the body.
+const TITLE_BOOST: f32 = 2.0;
+
+/// Longest alias, in words, looked for in a query.
+const MAX_ALIAS_WORDS: usize = 6;
+
+/// Filters as the user typed them (any alias, country name, sector label).
+#[derive(Debug, Clone, Default)]
+pub struct RawFilters {
+    /// Actor names or aliases.
+    pub actors: Vec<String>,
+    /// Country codes, names or demonyms.
+    pub countries: Vec<String>,
+    /// Sector ids or labels.
+    pub sectors: Vec<String>,
+    /// Origin country codes or names.
+    pub origins: Vec<String>,
+    /// Earliest publication date, inclusive.
+    pub since: Option<NaiveDate>,
+    /// Latest publication date, inclusive.
+    pub until: Option<NaiveDate>,
+}
+
+/// Filters resolved to facet values. Values of one kind are OR-ed, kinds are
+/// AND-ed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Canonical actor names.
+    pub actors: Vec<String>,
+    /// ISO country codes.
+    pub countries: Vec<String>,
+    /// Sector ids.
+    pub sectors: Vec<String>,
+    /// ISO origin codes.
+    pub origins: Vec<String>,
+    /// Earliest date, inclusive.
+    pub since: Option<NaiveDate>,
+    /// Latest date, inclusive.
+    pub until: Option<NaiveDate>,
+}
+
+impl Filters {
+    /// Resolves the user's filter values through the knowledge base.
+    pub fn resolve(raw: &RawFilters, kb: &Kb) -> Result<Filters> {
+        let actor = |name: &String| match kb.resolve_actor(name) {
+            Resolved::One(a) => Ok(a.canonical.clone()),
+            Resolved::Many(list) => Err(Error::Filter(format!(
+                "actor {name:?} is ambiguous: it names {}",
+                list.iter().map(|a| a.canonical.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+            Resolved::Unknown => Err(Error::Filter(format!(
+                "unknown actor {name:?} (try `threatdex actor {name}` or a canonical name)"
+            ))),
+        };
+        let country = |name: &String| {
+            kb.resolve_country(name)
+                .map(|c| c.code.clone())
+                .ok_or_else(|| Error::Filter(format!("unknown country {name:?} (use an ISO code or a name)")))
+        };
+        let sector = |name: &String| {
+            kb.resolve_sector(name).map(|s| s.id.clone()).ok_or_else(|| {
+                let ids: Vec<&str> = kb.sectors().iter().map(|s| s.id.as_str()).collect();
+                Error::Filter(format!("unknown sector {name:?} (one of: {})", ids.join(", ")))
+            })
+        };
+        if let (Some(s), Some(u)) = (raw.since, raw.until) {
+            if s > u {
+                return Err(Error::Filter(format!("--since {s} is after --until {u}")));
+            }
+        }
+        Ok(Filters {
+            actors: raw.actors.iter().map(actor).collect::<Result<_>>()?,
+            countries: raw.countries.iter().map(country).collect::<Result<_>>()?,
+            sectors: raw.sectors.iter().map(sector).collect::<Result<_>>()?,
+            origins: raw.origins.iter().map(country).collect::<Result<_>>()?,
+            since: raw.since,
+            until: raw.until,
+        })
+    }
+
+    /// Returns true if and only if no filter is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// A built query: the whole query, and the text part used for snippets.
+pub struct Plan {
+    /// Text and filters combined.
+    pub query: Box<dyn Query>,
+    /// The text query alone, when the user gave one.
+    pub text: Option<Box<dyn Query>>,
+}
+
+/// Builds the query for `text` (tantivy query syntax) and `filters`.
+pub fn build(
+    index: &Index,
+    fields: &Fields,
+    kb: &Kb,
+    text: Option<&str>,
+    filters: &Filters,
+) -> Result<Plan> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty());
+    let text_query = match text {
+        Some(t) => {
+            let mut parser = QueryParser::for_index(index, vec![fields.title, fields.body]);
+            parser.set_field_boost(fields.title, TITLE_BOOST);
+            parser.set_conjunction_by_default();
+            let expanded = expand_aliases(t, kb);
+            Some(parser.parse_query(&expanded).map_err(|e| Error::Query(describe(&e, t)))?)
+        }
+        None => None,
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(q) = &text_query {
+        clauses.push((Occur::Must, q.box_clone()));
+    }
+    let facet_groups = [
+        (Dimension::Actor, &filters.actors),
+        (Dimension::Country, &filters.countries),
+        (Dimension::Sector, &filters.sectors),
+        (Dimension::Origin, &filters.origins),
+    ];
+    for (dim, values) in facet_groups {
+        if values.is_empty() {
+            continue;
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = values
+            .iter()
+            .map(|v| (Occur::Should, facet_query(fields, dim, v)))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if filters.since.is_some() || filters.until.is_some() {
+        let lower = filters
+            .since
+            .map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_date(fields.date, to_datetime(d))));
+        let upper = filters.until.map_or(Bound::Unbounded, |d| {
+            let next = d.succ_opt().unwrap_or(d);
+            Bound::Excluded(Term::from_field_date(fields.date, to_datetime(next)))
+        });
+        clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+    }
+    let query: Box<dyn Query> = match clauses.len() {
+        0 => Box::new(AllQuery),
+        1 if text_query.is_some() => clauses.pop().map(|c| c.1).unwrap_or_else(|| Box::new(AllQuery)),
+        _ => Box::new(BooleanQuery::new(clauses)),
+    };
+    Ok(Plan { query, text: text_query })
+}
+
+/// A query matching documents that carry one facet value.
+pub fn facet_query(fields: &Fields, dim: Dimension, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_facet(fields.facets, &dim.facet(value)),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn describe(e: &tantivy::query::QueryParserError, text: &str) -> String {
+    format!(
+        "{e} in {text:?} (syntax: words, \"phrases\", AND, OR, -word, title:word, (groups))"
+    )
+}
+
+/// One lexical piece of a query string.
+#[derive(Debug, PartialEq)]
+enum Piece<'a> {
+    /// A bare word that can be part of an alias.
+    Word(&'a str),
+    /// A quoted phrase, without its quotes.
+    Quoted(&'a str),
+    /// Anything else (operators, prefixed or fielded terms, parentheses).
+    Other(&'a str),
+}
+
+/// Splits a query into pieces, keeping every byte so it can be rebuilt.
+fn pieces(q: &str) -> Vec<(Piece<'_>, &str)> {
+    let mut out = Vec::new();
+    let mut rest = q;
+    while !rest.is_empty() {
+        let ws = rest.len() - rest.trim_start().len();
+        let (sep, body) = rest.split_at(ws);
+        if body.is_empty() {
+            out.push((Piece::Other(""), sep));
+            break;
+        }
+        let end = if let Some(inner) = body.strip_prefix('"') {
+            inner.find('"').map_or(body.len(), |i| i + 2)
+        } else {
+            body.find(char::is_whitespace).unwrap_or(body.len())
+        };
+        let tok = &body[..end];
+        let piece = if tok.len() >= 2 && tok.starts_with('"') && tok.ends_with('"') {
+            Piece::Quoted(&tok[1..tok.len() - 1])
+        } else if is_plain_word(tok) {
+            Piece::Word(tok)
+        } else {
+            Piece::Other(tok)
+        };
+        out.push((piece, sep));
+        rest = &body[end..];
+    }
+    out
+}
+
+fn is_plain_word(tok: &str) -> bool {
+    !matches!(tok, "AND" | "OR" | "NOT" | "TO" | "IN")
+        && !tok.starts_with(['-', '+'])
+        && !tok.contains([':', '(', ')', '"', '^', '*', '[', ']', '{', '}', '~', '\\', '\''])
+}
+
+/// Rewrites every actor alias found in the query (a run of bare words, or a
+/// quoted phrase) into a group that matches any unambiguous name of that
+/// actor in the text, or its actor facet: "vanguard panda" also finds
+/// reports that only say "Volt Typhoon".
+pub fn expand_aliases(q: &str, kb: &Kb) -> String {
+    let ps = pieces(q);
+    let mut out = String::with_capacity(q.len() * 2);
+    let mut i = 0;
+    while i < ps.len() {
+        let (piece, sep) = &ps[i];
+        out.push_str(sep);
+        if let Piece::Quoted(inner) = piece {
+            match alias_group(inner, kb) {
+                Some(g) => out.push_str(&g),
+                None => {
+                    out.push('"');
+                    out.push_str(inner);
+                    out.push('"');
+                }
+            }
+            i += 1;
+            continue;
+        }
+        let Piece::Word(_) = piece else {
+            if let Piece::Other(t) = piece {
+                out.push_str(t);
+            }
+            i += 1;
+            continue;
+        };
+        // Longest run of bare words, starting here, that names an actor.
+        let mut best = None;
+        let mut words = Vec::new();
+        for (j, (p, _)) in ps.iter().enumerate().skip(i).take(MAX_ALIAS_WORDS) {
+            let Piece::Word(w) = p else { break };
+            words.push(*w);
+            if let Some(g) = alias_group(&words.join(" "), kb) {
+                best = Some((j, g));
+            }
+        }
+        match best {
+            Some((j, g)) => {
+                out.push_str(&g);
+                i = j + 1;
+            }
+            None => {
+                if let Piece::Word(w) = piece {
+                    out.push_str(w);
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The query group for an alias, if `name` names exactly one actor.
+fn alias_group(name: &str, kb: &Kb) -> Option<String> {
+    let Resolved::One(actor) = kb.resolve_actor(name) else { return None };
+    // A single ordinary word ("play", "cobalt") typed in a query is more
+    // likely meant as a word; the user can say --actor instead.
+    let kind = actor
+        .aliases
+        .iter()
+        .find(|a| crate::kb::fold(&a.name) == crate::kb::fold(name))
+        .map_or(AliasKind::Plain, |a| a.kind);
+    if kind != AliasKind::Plain {
+        return None;
+    }
+    let mut alts = vec![quote(&actor.canonical)];
+    for a in &actor.aliases {
+        if a.kind == AliasKind::Plain && !a.name.contains(['"', '\\']) {
+            alts.push(quote(&a.name));
+        }
+    }
+    let facet = Dimension::Actor.facet(&actor.canonical).to_string();
+    alts.push(format!("{}:{}", crate::index::schema::names::FACETS, quote(&facet)));
+    Some(format!("({})", alts.join(" OR ")))
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace(['"', '\\'], " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_keep_every_byte() {
+        let q = r#"  volt typhoon AND "salt typhoon" -lazarus title:x (a OR b) "#;
+        let rebuilt: String = pieces(q)
+            .iter()
+            .map(|(p, sep)| {
+                let body = match p {
+                    Piece::Word(w) | Piece::Other(w) => w.to_string(),
+                    Piece::Quoted(s) => format!("\"{s}\""),
+                };
+                format!("{sep}{body}")
+            })
+            .collect();
+        assert_eq!(rebuilt, q);
+        assert_eq!(pieces("a \"b c\"")[1].0, Piece::Quoted("b c"));
+    }
+
+    #[test]
+    fn unbalanced_quote_is_kept_as_other() {
+        let p = pieces("\"volt typhoon");
+        assert_eq!(p.len(), 1);
+    }
+}

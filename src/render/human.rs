@@ -1,0 +1,174 @@
+//! Output for people: aligned, optionally coloured text.
+
+use super::display_path;
+use crate::model::{Article, CrossTab, Entities, FacetResults, IndexReport, SearchResults, Snippet};
+use std::io::{self, Write};
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const HIGHLIGHT: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+/// Styling choices for human output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Whether to emit ANSI colours.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Writes the summary line(s) of an index run.
+pub fn index_report(w: &mut impl Write, r: &IndexReport, index_dir: &str) -> io::Result<()> {
+    writeln!(
+        w,
+        "indexed {}, unchanged {}, removed {}, skipped {} in {:.2}s; {} documents in {}",
+        r.indexed,
+        r.unchanged,
+        r.removed,
+        r.skipped.len(),
+        r.seconds,
+        r.total,
+        index_dir
+    )?;
+    if r.interrupted {
+        writeln!(w, "interrupted: the documents processed so far were committed")?;
+    }
+    Ok(())
+}
+
+/// Writes a snippet with its highlights.
+fn snippet(w: &mut impl Write, s: &Snippet, style: Style) -> io::Result<()> {
+    let mut pos = 0;
+    for r in &s.highlights {
+        if r.start < pos || r.end > s.text.len() {
+            continue;
+        }
+        write!(w, "{}", &s.text[pos..r.start])?;
+        if style.color {
+            write!(w, "{HIGHLIGHT}{}{RESET}", &s.text[r.clone()])?;
+        } else {
+            write!(w, "{}", &s.text[r.clone()])?;
+        }
+        pos = r.end;
+    }
+    write!(w, "{}", &s.text[pos..])
+}
+
+/// Writes search results, one block per hit.
+pub fn search(w: &mut impl Write, r: &SearchResults, style: Style) -> io::Result<()> {
+    if r.hits.is_empty() {
+        return writeln!(w, "no reports match");
+    }
+    for (i, h) in r.hits.iter().enumerate() {
+        let date = h.date.map_or_else(|| "undated".to_string(), |d| d.to_string());
+        let title = if h.title.is_empty() { "(untitled)" } else { &h.title };
+        write!(w, "{:>2}. {}  {}", i + 1, style.paint(BOLD, title), style.paint(DIM, &date))?;
+        if let Some(s) = h.score {
+            write!(w, "  {}", style.paint(DIM, &format!("score {s:.2}")))?;
+        }
+        writeln!(w)?;
+        writeln!(w, "    {}", display_path(&h.path))?;
+        let facts = entity_line(&h.entities);
+        if !facts.is_empty() {
+            writeln!(w, "    {}", style.paint(DIM, &facts))?;
+        }
+        write!(w, "    ")?;
+        snippet(w, &h.snippet, style)?;
+        writeln!(w)?;
+        writeln!(w)?;
+    }
+    let shown = r.hits.len();
+    writeln!(w, "{shown} of {} matching reports", r.total)
+}
+
+fn entity_line(e: &Entities) -> String {
+    let mut parts = Vec::new();
+    for (label, v) in [
+        ("actors", &e.actors),
+        ("countries", &e.countries),
+        ("origins", &e.origins),
+        ("sectors", &e.sectors),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{label}: {}", v.join(", ")));
+        }
+    }
+    parts.join(" | ")
+}
+
+/// Writes facet counts as aligned tables with proportional bars.
+pub fn facets(w: &mut impl Write, r: &FacetResults, style: Style) -> io::Result<()> {
+    writeln!(w, "{} matching reports", r.total)?;
+    for (name, values) in &r.facets {
+        writeln!(w)?;
+        writeln!(w, "{}", style.paint(BOLD, name))?;
+        if values.is_empty() {
+            writeln!(w, "  (none)")?;
+            continue;
+        }
+        let width = values.iter().map(|v| v.value.chars().count()).max().unwrap_or(0);
+        let max = values.iter().map(|v| v.count).max().unwrap_or(1).max(1);
+        let digits = max.to_string().len();
+        for v in values {
+            let bar = "█".repeat(((v.count * 30).div_ceil(max)) as usize);
+            writeln!(
+                w,
+                "  {:<width$}  {:>digits$}  {}",
+                v.value,
+                v.count,
+                style.paint(DIM, &bar),
+            )?;
+        }
+    }
+    for c in &r.cross {
+        writeln!(w)?;
+        cross(w, c, style)?;
+    }
+    Ok(())
+}
+
+/// Writes a cross-tab as an aligned table.
+pub fn cross(w: &mut impl Write, c: &CrossTab, style: Style) -> io::Result<()> {
+    writeln!(w, "{}", style.paint(BOLD, &format!("{} × {}", c.row_field, c.column_field)))?;
+    let first = c.rows.iter().map(|r| r.chars().count()).max().unwrap_or(0).max(c.row_field.len());
+    let widths: Vec<usize> = c.columns.iter().map(|col| col.chars().count().max(3)).collect();
+    write!(w, "  {:<first$}", "")?;
+    for (col, wd) in c.columns.iter().zip(&widths) {
+        write!(w, "  {col:>wd$}")?;
+    }
+    writeln!(w)?;
+    for (row, counts) in c.rows.iter().zip(&c.counts) {
+        write!(w, "  {row:<first$}")?;
+        for (n, wd) in counts.iter().zip(&widths) {
+            let cell = if *n == 0 { ".".to_string() } else { n.to_string() };
+            write!(w, "  {cell:>wd$}")?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// Writes what would be indexed for one file.
+pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> io::Result<()> {
+    writeln!(w, "== {path}")?;
+    writeln!(w, "title:     {}", a.title.as_deref().unwrap_or("(none)"))?;
+    writeln!(w, "date:      {}", a.date.map_or_else(|| "(none)".into(), |d| d.to_string()))?;
+    writeln!(w, "url:       {}", a.url.as_deref().unwrap_or("(none)"))?;
+    writeln!(w, "tags:      {}", a.tags.join(", "))?;
+    writeln!(w, "actors:    {}", e.actors.join(", "))?;
+    writeln!(w, "countries: {}", e.countries.join(", "))?;
+    writeln!(w, "origins:   {}", e.origins.join(", "))?;
+    writeln!(w, "sectors:   {}", e.sectors.join(", "))?;
+    writeln!(w, "text ({} chars):", a.text.chars().count())?;
+    writeln!(w, "{}", a.text)?;
+    writeln!(w)
+}

@@ -1,0 +1,185 @@
+//! JSON output, built with serde from dedicated wire structs.
+
+use super::display_path;
+use crate::model::{Article, CrossTab, Entities, FacetCount, FacetResults, IndexReport, SearchResults};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct SkippedJson {
+    path: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct IndexJson<'a> {
+    indexed: usize,
+    unchanged: usize,
+    removed: usize,
+    skipped: Vec<SkippedJson>,
+    seconds: f64,
+    total: u64,
+    interrupted: bool,
+    index: &'a str,
+}
+
+/// Writes the summary of an index run.
+pub fn index_report(w: &mut impl Write, r: &IndexReport, index_dir: &str) -> io::Result<()> {
+    let out = IndexJson {
+        indexed: r.indexed,
+        unchanged: r.unchanged,
+        removed: r.removed,
+        skipped: r
+            .skipped
+            .iter()
+            .map(|s| SkippedJson {
+                path: display_path(&s.path.to_string_lossy()),
+                reason: s.reason.clone(),
+            })
+            .collect(),
+        seconds: (r.seconds * 1000.0).round() / 1000.0,
+        total: r.total,
+        interrupted: r.interrupted,
+        index: index_dir,
+    };
+    serde_json::to_writer(&mut *w, &out)?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+struct HitJson<'a> {
+    path: String,
+    title: &'a str,
+    url: Option<&'a str>,
+    date: Option<String>,
+    score: Option<f32>,
+    actors: &'a [String],
+    countries: &'a [String],
+    origins: &'a [String],
+    sectors: &'a [String],
+    tags: &'a [String],
+    snippet: &'a str,
+    /// Byte ranges of `snippet` that matched the query.
+    highlights: Vec<[usize; 2]>,
+}
+
+#[derive(Serialize)]
+struct SearchJson<'a> {
+    query: Option<&'a str>,
+    total: usize,
+    hits: Vec<HitJson<'a>>,
+}
+
+/// Writes search results as one JSON object.
+pub fn search(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
+    let out = SearchJson {
+        query: r.query.as_deref(),
+        total: r.total,
+        hits: r
+            .hits
+            .iter()
+            .map(|h| HitJson {
+                path: display_path(&h.path),
+                title: &h.title,
+                url: h.url.as_deref(),
+                date: h.date.map(|d| d.to_string()),
+                score: h.score,
+                actors: &h.entities.actors,
+                countries: &h.entities.countries,
+                origins: &h.entities.origins,
+                sectors: &h.entities.sectors,
+                tags: &h.tags,
+                snippet: &h.snippet.text,
+                highlights: h.snippet.highlights.iter().map(|r| [r.start, r.end]).collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *w, &out)?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+struct CrossJson<'a> {
+    rows_field: &'a str,
+    columns_field: &'a str,
+    rows: &'a [String],
+    columns: &'a [String],
+    counts: &'a [Vec<u64>],
+}
+
+#[derive(Serialize)]
+struct FacetsJson<'a> {
+    total: u64,
+    facets: BTreeMap<&'a str, &'a [FacetCount]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cross: Option<CrossJson<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    crosses: Vec<CrossJson<'a>>,
+}
+
+fn cross_json(c: &CrossTab) -> CrossJson<'_> {
+    CrossJson {
+        rows_field: &c.row_field,
+        columns_field: &c.column_field,
+        rows: &c.rows,
+        columns: &c.columns,
+        counts: &c.counts,
+    }
+}
+
+/// Writes facet counts (and cross-tabs) as one JSON object.
+pub fn facets(w: &mut impl Write, r: &FacetResults) -> io::Result<()> {
+    let out = FacetsJson {
+        total: r.total,
+        facets: r.facets.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect(),
+        cross: r.cross.first().map(cross_json),
+        crosses: if r.cross.len() > 1 { r.cross.iter().map(cross_json).collect() } else { Vec::new() },
+    };
+    serde_json::to_writer(&mut *w, &out)?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+struct ExtractJson<'a> {
+    path: &'a str,
+    title: Option<&'a str>,
+    date: Option<String>,
+    url: Option<&'a str>,
+    tags: &'a [String],
+    actors: &'a [String],
+    countries: &'a [String],
+    origins: &'a [String],
+    sectors: &'a [String],
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct SkippedLine<'a> {
+    path: &'a str,
+    skipped: &'a str,
+}
+
+/// Writes one JSON line for an extracted file.
+pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> io::Result<()> {
+    let out = ExtractJson {
+        path,
+        title: a.title.as_deref(),
+        date: a.date.map(|d| d.to_string()),
+        url: a.url.as_deref(),
+        tags: &a.tags,
+        actors: &e.actors,
+        countries: &e.countries,
+        origins: &e.origins,
+        sectors: &e.sectors,
+        text: &a.text,
+    };
+    serde_json::to_writer(&mut *w, &out)?;
+    writeln!(w)
+}
+
+/// Writes one JSON line for a file that could not be extracted.
+pub fn extract_skipped(w: &mut impl Write, path: &str, reason: &str) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, &SkippedLine { path, skipped: reason })?;
+    writeln!(w)
+}
