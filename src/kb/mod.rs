@@ -111,7 +111,8 @@ pub struct Kb {
     country_blockers: Vec<String>,
     actor_by_name: HashMap<String, Vec<usize>>,
     country_by_name: HashMap<String, usize>,
-    matcher: Matcher,
+    /// Built on first use: searches never need it, and it costs a few ms.
+    matcher: std::sync::OnceLock<Matcher>,
 }
 
 impl Kb {
@@ -162,7 +163,6 @@ impl Kb {
                 country_by_name.entry(fold(n)).or_insert(i);
             }
         }
-        let matcher = Matcher::build(&actors, &blockers, &countries, &country_blockers, &sectors);
         Kb {
             actors,
             countries,
@@ -171,7 +171,7 @@ impl Kb {
             country_blockers,
             actor_by_name,
             country_by_name,
-            matcher,
+            matcher: std::sync::OnceLock::new(),
         }
     }
 
@@ -202,7 +202,15 @@ impl Kb {
 
     /// The text matcher over every alias, country name and sector trigger.
     pub fn matcher(&self) -> &Matcher {
-        &self.matcher
+        self.matcher.get_or_init(|| {
+            Matcher::build(
+                &self.actors,
+                &self.blockers,
+                &self.countries,
+                &self.country_blockers,
+                &self.sectors,
+            )
+        })
     }
 
     /// Resolves any name of an actor (canonical or alias, any case).
