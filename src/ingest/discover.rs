@@ -8,7 +8,7 @@
 
 use super::source_kind;
 use crate::model::Skipped;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::UNIX_EPOCH;
 
 /// A report file found on disk.
