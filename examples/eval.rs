@@ -42,18 +42,73 @@ const SPLITS: [&str; 4] = ["train", "dev", "test", "none"];
 /// State bodies (intelligence services, armies, governments) that annotators
 /// sometimes link to one of the groups they run. See [`exclusion`].
 const STATE_BODIES: &[&str] = &[
-    "gru", "gu", "fsb", "svr", "kgb", "mss", "pla", "rgb", "nsa", "cia", "irgc", "mois", "sbu",
-    "ministry of state security", "people's liberation army", "reconnaissance general bureau",
+    "gru",
+    "gu",
+    "fsb",
+    "svr",
+    "kgb",
+    "mss",
+    "pla",
+    "rgb",
+    "nsa",
+    "cia",
+    "irgc",
+    "mois",
+    "sbu",
+    "ministry of state security",
+    "people's liberation army",
+    "reconnaissance general bureau",
 ];
 
 /// Words of generic group references ("the threat actors", "cybercriminals").
 const GENERIC_WORDS: &[&str] = &[
-    "the", "a", "an", "this", "these", "those", "that", "its", "their", "threat", "actor",
-    "actors", "group", "groups", "gang", "gangs", "attacker", "attackers", "hacker", "hackers",
-    "operator", "operators", "criminal", "criminals", "cybercriminal", "cybercriminals",
-    "adversary", "adversaries", "crew", "apt", "state", "sponsored", "state-sponsored",
-    "nation-state", "nation", "government", "affiliates", "affiliate", "ransomware", "malware",
-    "cyber", "team", "unknown", "same", "other", "actor's", "group's",
+    "the",
+    "a",
+    "an",
+    "this",
+    "these",
+    "those",
+    "that",
+    "its",
+    "their",
+    "threat",
+    "actor",
+    "actors",
+    "group",
+    "groups",
+    "gang",
+    "gangs",
+    "attacker",
+    "attackers",
+    "hacker",
+    "hackers",
+    "operator",
+    "operators",
+    "criminal",
+    "criminals",
+    "cybercriminal",
+    "cybercriminals",
+    "adversary",
+    "adversaries",
+    "crew",
+    "apt",
+    "state",
+    "sponsored",
+    "state-sponsored",
+    "nation-state",
+    "nation",
+    "government",
+    "affiliates",
+    "affiliate",
+    "ransomware",
+    "malware",
+    "cyber",
+    "team",
+    "unknown",
+    "same",
+    "other",
+    "actor's",
+    "group's",
 ];
 
 // ---------------------------------------------------------------------------
@@ -122,7 +177,10 @@ fn main() -> Result<()> {
         actor_report(&docs, &kb, &args);
         annoctr_date_report(&docs, &args);
     } else {
-        println!("note: {} not found; skipping parts A and B.\n", annoctr.display());
+        println!(
+            "note: {} not found; skipping parts A and B.\n",
+            annoctr.display()
+        );
     }
     other_corpora_dates(&args);
     if args.readability {
@@ -136,10 +194,13 @@ fn main() -> Result<()> {
 // ---------------------------------------------------------------------------
 
 fn read_jsonl(path: &Path) -> Result<Vec<Value>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).with_context(|| format!("bad JSON line in {}", path.display())))
+        .map(|l| {
+            serde_json::from_str(l).with_context(|| format!("bad JSON line in {}", path.display()))
+        })
         .collect()
 }
 
@@ -233,7 +294,11 @@ fn load_annoctr(dir: &Path, args: &Args, kb: &Kb) -> Result<Vec<Doc>> {
             continue;
         }
         let path = dir.join(s(&v, "file"));
-        let links = v.get("links").and_then(Value::as_array).cloned().unwrap_or_default();
+        let links = v
+            .get("links")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let (gold, excluded) = gold_actors(&links, kb);
         docs.push(Doc {
             id: s(&v, "doc_id").to_string(),
@@ -263,7 +328,10 @@ fn load_annoctr(dir: &Path, args: &Args, kb: &Kb) -> Result<Vec<Doc>> {
 ///    id; otherwise the `label_title`, then the `mention`, through
 ///    `Kb::resolve_actor`. An entry that resolves to no single actor stays a
 ///    gold entity keyed by its label and counts against recall.
-fn gold_actors(links: &[Value], kb: &Kb) -> (BTreeMap<String, GoldActor>, Vec<(String, &'static str)>) {
+fn gold_actors(
+    links: &[Value],
+    kb: &Kb,
+) -> (BTreeMap<String, GoldActor>, Vec<(String, &'static str)>) {
     let mut gold: BTreeMap<String, GoldActor> = BTreeMap::new();
     let mut excluded = Vec::new();
     for l in links {
@@ -280,21 +348,55 @@ fn gold_actors(links: &[Value], kb: &Kb) -> (BTreeMap<String, GoldActor>, Vec<(S
             .nth(1)
             .map(|id| id.trim_end_matches('/'))
             .and_then(|id| kb.actors().iter().find(|a| a.mitre.as_deref() == Some(id)));
-        let one = |name: &str| match kb.resolve_actor(name) {
-            Resolved::One(a) => Some(a),
-            _ => None,
+        let one = |name: &str| {
+            name_variants(name)
+                .into_iter()
+                .find_map(|n| match kb.resolve_actor(&n) {
+                    Resolved::One(a) => Some(a),
+                    _ => None,
+                })
         };
         let actor = by_mitre.or_else(|| one(label)).or_else(|| one(mention));
         let (key, in_kb) = match actor {
             Some(a) => (a.canonical.clone(), true),
-            None => (if label.is_empty() { mention } else { label }.to_string(), false),
+            None => (
+                if label.is_empty() { mention } else { label }.to_string(),
+                false,
+            ),
         };
         gold.entry(key)
-            .or_insert_with(|| GoldActor { in_kb, mentions: BTreeSet::new() })
+            .or_insert_with(|| GoldActor {
+                in_kb,
+                mentions: BTreeSet::new(),
+            })
             .mentions
             .insert(mention.to_string());
     }
     (gold, excluded)
+}
+
+/// The forms of a gold label or mention to look up: as written, without a
+/// possessive, and with a knowledge-graph slug turned into words
+/// ("mummy-spider" → "mummy spider", "TrickbotGang" → "Trickbot Gang").
+fn name_variants(name: &str) -> Vec<String> {
+    let name = name.trim();
+    let bare = name.trim_end_matches("'s").trim_end_matches("’s");
+    let mut words = String::new();
+    let mut prev: Option<char> = None;
+    for c in bare.chars() {
+        if c == '-' || c == '_' {
+            words.push(' ');
+        } else {
+            if c.is_uppercase() && prev.is_some_and(char::is_lowercase) {
+                words.push(' ');
+            }
+            words.push(c);
+        }
+        prev = Some(c);
+    }
+    let mut out = vec![name.to_string(), bare.to_string(), words];
+    out.dedup();
+    out
 }
 
 /// Why a gold GROUP entry is not a named actor group, if it is not.
@@ -303,7 +405,10 @@ fn exclusion(mention: &str, link: &str) -> Option<&'static str> {
         return Some("linked to ATT&CK software (a malware or tool, not a group)");
     }
     let m = mention.trim().to_lowercase();
-    let m = m.trim_start_matches("the ").trim_end_matches("'s").trim_end_matches("’s");
+    let m = m
+        .trim_start_matches("the ")
+        .trim_end_matches("'s")
+        .trim_end_matches("’s");
     if STATE_BODIES.contains(&m)
         || m.ends_with(" government")
         || m.ends_with(" intelligence service")
@@ -350,13 +455,20 @@ impl Counts {
             self.fn_,
             fmt3(p),
             fmt3(r),
-            fmt3(if p.is_nan() || r.is_nan() { f64::NAN } else { f1(p, r) })
+            fmt3(if p.is_nan() || r.is_nan() {
+                f64::NAN
+            } else {
+                f1(p, r)
+            })
         )
     }
 }
 
 fn predicted(doc: &Doc, kb: &Kb) -> BTreeSet<String> {
-    doc.article.as_ref().map(|a| entities(a, kb).actors.into_iter().collect()).unwrap_or_default()
+    doc.article
+        .as_ref()
+        .map(|a| entities(a, kb).actors.into_iter().collect())
+        .unwrap_or_default()
 }
 
 fn actor_report(docs: &[Doc], kb: &Kb, args: &Args) {
@@ -378,12 +490,20 @@ fn actor_report(docs: &[Doc], kb: &Kb, args: &Args) {
         }
         let gold: BTreeSet<&String> = doc.gold.keys().collect();
         let tp = pred.iter().filter(|p| gold.contains(p)).count();
-        let c = Counts { docs: 1, tp, fp: pred.len() - tp, fn_: gold.len() - tp };
+        let c = Counts {
+            docs: 1,
+            tp,
+            fp: pred.len() - tp,
+            fn_: gold.len() - tp,
+        };
         by_split.entry(doc.split).or_default().add(c);
         by_vendor.entry(doc.vendor.clone()).or_default().add(c);
         for (k, g) in &doc.gold {
             if !g.in_kb {
-                missing_from_kb.entry(k.clone()).or_default().insert(doc.id.clone());
+                missing_from_kb
+                    .entry(k.clone())
+                    .or_default()
+                    .insert(doc.id.clone());
             }
         }
         for (m, why) in &doc.excluded {
@@ -392,7 +512,11 @@ fn actor_report(docs: &[Doc], kb: &Kb, args: &Args) {
         if args.misses {
             for p in pred.iter().filter(|p| !gold.contains(p)) {
                 let ctx = firing_context(doc.article.as_ref().unwrap(), kb, p);
-                let _ = writeln!(miss_lines, "  FP {:<8} {:<45} {p}\n       «{ctx}»", doc.split, doc.id);
+                let _ = writeln!(
+                    miss_lines,
+                    "  FP {:<8} {:<45} {p}\n       «{ctx}»",
+                    doc.split, doc.id
+                );
             }
             for (k, g) in doc.gold.iter().filter(|(k, _)| !pred.contains(*k)) {
                 let mentions: Vec<&str> = g.mentions.iter().map(String::as_str).collect();
@@ -407,10 +531,15 @@ fn actor_report(docs: &[Doc], kb: &Kb, args: &Args) {
             }
         }
     }
-    println!("  {:<22} {:>5} {:>5} {:>5} {:>5}   {:>5}   {:>5}   {:>5}", "split", "docs", "TP", "FP", "FN", "P", "R", "F1");
+    println!(
+        "  {:<22} {:>5} {:>5} {:>5} {:>5}   {:>5}   {:>5}   {:>5}",
+        "split", "docs", "TP", "FP", "FN", "P", "R", "F1"
+    );
     let mut all = Counts::default();
     for split in SPLITS {
-        let Some(c) = by_split.get(split) else { continue };
+        let Some(c) = by_split.get(split) else {
+            continue;
+        };
         if split == "none" {
             println!(
                 "  {:<22} {:>5}   not annotated for groups ({unscored_predictions} actor predictions unscored)",
@@ -429,7 +558,11 @@ fn actor_report(docs: &[Doc], kb: &Kb, args: &Args) {
     if !missing_from_kb.is_empty() {
         println!("\n  gold groups the KB cannot resolve (they count against recall):");
         for (k, ids) in &missing_from_kb {
-            println!("    {k:<28} in {} doc(s): {}", ids.len(), ids.iter().cloned().collect::<Vec<_>>().join(", "));
+            println!(
+                "    {k:<28} in {} doc(s): {}",
+                ids.len(),
+                ids.iter().cloned().collect::<Vec<_>>().join(", ")
+            );
         }
     }
     if !excluded.is_empty() {
@@ -476,11 +609,17 @@ fn firing_context(article: &Article, kb: &Kb, actor: &str) -> String {
         let (a, b) = window(m.start, m.end, 90);
         first.get_or_insert((a, b));
         let (wa, wb) = window(m.start, m.end, 300);
-        if entities_in_text(&text[wa..wb], kb).actors.iter().any(|x| x == actor) {
+        if entities_in_text(&text[wa..wb], kb)
+            .actors
+            .iter()
+            .any(|x| x == actor)
+        {
             return text[a..b].split_whitespace().collect::<Vec<_>>().join(" ");
         }
     }
-    first.map_or_else(String::new, |(a, b)| text[a..b].split_whitespace().collect::<Vec<_>>().join(" "))
+    first.map_or_else(String::new, |(a, b)| {
+        text[a..b].split_whitespace().collect::<Vec<_>>().join(" ")
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -502,7 +641,10 @@ fn annoctr_date_report(docs: &[Doc], args: &Args) {
             misses.push(doc);
         }
     }
-    println!("  {:<22} {:>5} {:>7}   {:>8}", "split", "docs", "correct", "accuracy");
+    println!(
+        "  {:<22} {:>5} {:>7}   {:>8}",
+        "split", "docs", "correct", "accuracy"
+    );
     let mut all = (0, 0);
     for split in SPLITS {
         if let Some(&(ok, n)) = by_split.get(split) {
@@ -511,10 +653,19 @@ fn annoctr_date_report(docs: &[Doc], args: &Args) {
             all.1 += n;
         }
     }
-    println!("  {:<22} {:>5} {:>7}   {:>8}", "all", all.1, all.0, fmt3(ratio(all.0, all.1)));
+    println!(
+        "  {:<22} {:>5} {:>7}   {:>8}",
+        "all",
+        all.1,
+        all.0,
+        fmt3(ratio(all.0, all.1))
+    );
     if !misses.is_empty() {
         println!("\n  misses (doc, got, expected, first lines):");
-        for doc in misses.iter().take(if args.misses { usize::MAX } else { 20 }) {
+        for doc in misses
+            .iter()
+            .take(if args.misses { usize::MAX } else { 20 })
+        {
             println!(
                 "    {:<55} got {:<10} expected {}",
                 doc.id,
@@ -538,7 +689,10 @@ fn annoctr_date_report(docs: &[Doc], args: &Args) {
 
 fn other_corpora_dates(args: &Args) {
     println!("== C. Dates of other corpora (vs the date in index.jsonl) ==\n");
-    println!("  {:<28} {:>6} {:>7} {:>7}   {:>8}", "corpus", "files", "dated", "correct", "accuracy");
+    println!(
+        "  {:<28} {:>6} {:>7} {:>7}   {:>8}",
+        "corpus", "files", "dated", "correct", "accuracy"
+    );
     let mut all_misses = Vec::new();
     for name in ["wa-soc-advisories", "unit42-timely-threat-intel"] {
         let dir = args.data.join("corpus-real").join(name);
@@ -572,7 +726,10 @@ fn other_corpora_dates(args: &Args) {
         let shown = if args.misses { usize::MAX } else { 10 };
         println!("\n  misses (first {}):", shown.min(all_misses.len()));
         for (corpus, file, got, expected, path) in all_misses.iter().take(shown) {
-            println!("    {corpus:<28} {file:<60} got {:<10} expected {expected}", show_date(*got));
+            println!(
+                "    {corpus:<28} {file:<60} got {:<10} expected {expected}",
+                show_date(*got)
+            );
             if args.misses {
                 for l in first_lines(path, 2) {
                     println!("        | {l}");
@@ -610,12 +767,18 @@ impl PageScore {
         (self.tp + self.fn_ > 0).then(|| self.tp as f64 / (self.tp + self.fn_) as f64)
     }
     fn f1(&self) -> f64 {
-        f1(self.precision().unwrap_or(0.0), self.recall().unwrap_or(0.0))
+        f1(
+            self.precision().unwrap_or(0.0),
+            self.recall().unwrap_or(0.0),
+        )
     }
 }
 
 fn shingles(text: &str, word: &Regex) -> HashSet<String> {
-    let tokens: Vec<String> = word.find_iter(text).map(|m| m.as_str().to_lowercase()).collect();
+    let tokens: Vec<String> = word
+        .find_iter(text)
+        .map(|m| m.as_str().to_lowercase())
+        .collect();
     if tokens.is_empty() {
         return HashSet::new();
     }
@@ -626,7 +789,9 @@ fn shingles(text: &str, word: &Regex) -> HashSet<String> {
 }
 
 fn html_text(html: &[u8]) -> String {
-    html2text::config::plain_no_decorate().string_from_read(html, 100_000).unwrap_or_default()
+    html2text::config::plain_no_decorate()
+        .string_from_read(html, 100_000)
+        .unwrap_or_default()
 }
 
 fn readability_report(args: &Args) -> Result<()> {
@@ -637,7 +802,10 @@ fn readability_report(args: &Args) -> Result<()> {
         return Ok(());
     }
     let word = Regex::new(r"\w+").unwrap();
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
     names.sort();
     let mut scores = Vec::new();
     let (mut titles_ok, mut titles_n) = (0, 0);
@@ -646,7 +814,9 @@ fn readability_report(args: &Args) -> Result<()> {
     let mut seconds = 0.0;
     let mut bytes_total = 0usize;
     for page in &names {
-        let Ok(source) = std::fs::read(page.join("source.html")) else { continue };
+        let Ok(source) = std::fs::read(page.join("source.html")) else {
+            continue;
+        };
         let expected = std::fs::read(page.join("expected.html")).unwrap_or_default();
         let meta: Value = std::fs::read_to_string(page.join("expected-metadata.json"))
             .ok()
@@ -660,7 +830,12 @@ fn readability_report(args: &Args) -> Result<()> {
         let gold = shingles(&html_text(&expected), &word);
         let tp = ours.intersection(&gold).count();
         let name = page.file_name().unwrap().to_string_lossy().to_string();
-        scores.push(PageScore { name: name.clone(), tp, fp: ours.len() - tp, fn_: gold.len() - tp });
+        scores.push(PageScore {
+            name: name.clone(),
+            tp,
+            fp: ours.len() - tp,
+            fn_: gold.len() - tp,
+        });
         if let Some(t) = meta.get("title").and_then(Value::as_str) {
             titles_n += 1;
             if article.title.as_deref().map(str::trim) == Some(t.trim()) {
@@ -668,7 +843,10 @@ fn readability_report(args: &Args) -> Result<()> {
             }
         }
         if let Some(pt) = meta.get("publishedTime").and_then(Value::as_str) {
-            if let Some(expected) = pt.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+            if let Some(expected) = pt
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
                 dates_n += 1;
                 if article.date == Some(expected) {
                     dates_ok += 1;
@@ -683,11 +861,20 @@ fn readability_report(args: &Args) -> Result<()> {
     let p = ps.iter().sum::<f64>() / ps.len().max(1) as f64;
     let r = rs.iter().sum::<f64>() / rs.len().max(1) as f64;
     println!("  pages                 {:>6}", scores.len());
-    println!("  shingle F1            {:>6}   (of mean precision and mean recall)", fmt3(f1(p, r)));
+    println!(
+        "  shingle F1            {:>6}   (of mean precision and mean recall)",
+        fmt3(f1(p, r))
+    );
     println!("  mean precision        {:>6}", fmt3(p));
     println!("  mean recall           {:>6}", fmt3(r));
-    println!("  title exact match     {:>6}   ({titles_ok}/{titles_n})", fmt3(ratio(titles_ok, titles_n)));
-    println!("  date accuracy         {:>6}   ({dates_ok}/{dates_n} pages with publishedTime)", fmt3(ratio(dates_ok, dates_n)));
+    println!(
+        "  title exact match     {:>6}   ({titles_ok}/{titles_n})",
+        fmt3(ratio(titles_ok, titles_n))
+    );
+    println!(
+        "  date accuracy         {:>6}   ({dates_ok}/{dates_n} pages with publishedTime)",
+        fmt3(ratio(dates_ok, dates_n))
+    );
     println!(
         "  speed                 {:>6.0} pages/s  ({:.1} MB/s, extraction only, one thread)",
         scores.len() as f64 / seconds.max(1e-9),
@@ -707,7 +894,10 @@ fn readability_report(args: &Args) -> Result<()> {
     if args.misses && !date_misses.is_empty() {
         println!("\n  date misses:");
         for (name, got, expected) in &date_misses {
-            println!("    {name:<40} got {:<10} expected {expected}", show_date(*got));
+            println!(
+                "    {name:<40} got {:<10} expected {expected}",
+                show_date(*got)
+            );
         }
     }
     println!();

@@ -37,6 +37,51 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Show what would be indexed for files, without touching the index.
     Extract(ExtractArgs),
+    /// Who is this actor? Canonical name, aliases, origin, reports and dates.
+    Actor(ActorArgs),
+    /// Manage the knowledge base (import MISP or ATT&CK actor catalogues).
+    Kb(KbArgs),
+}
+
+/// Arguments of `actor`.
+#[derive(Debug, Args)]
+pub struct ActorArgs {
+    /// Any name of the actor (canonical or alias, any case).
+    #[arg(value_name = "NAME", required = true, num_args = 1..)]
+    pub name: Vec<String>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `kb`.
+#[derive(Debug, Args)]
+pub struct KbArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: KbCommand,
+}
+
+/// Knowledge-base subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Merge a MISP galaxy threat-actor.json, a MITRE ATT&CK STIX bundle, or
+    /// intrusion-set files (or a folder of them) into the index's catalogue.
+    /// The next `index` run re-extracts every document with it.
+    Import {
+        /// Catalogue files or directories of them.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print the merge report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summarise the knowledge base in use (counts, imported or built-in).
+    Stats {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Arguments of `index`.

@@ -9,27 +9,52 @@
 //!    longest phrase at that place produces nothing.
 //! 3. Countries are proper nouns: the case must be as written in the
 //!    knowledge base, or all capitals (headlines). "us" is never the US.
-//! 4. Ordinary-word aliases (`~`: Cobalt, Play, ZINC, Snake) need the exact
-//!    case (or title case of an all-capitals name), must not run on into
-//!    another capitalised word ("Cobalt Strike", "Play Store"), and need a
-//!    context word ("group", "actor", "APT", "ransomware", "operators"…)
-//!    within a few words.
-//! 5. Aliases claimed by several actors (`?`: "Grizzly Steppe") never
+//! 4. Ordinary-word and malware-family aliases (`~`: Cobalt, Play, ZINC,
+//!    Emotet, REvil) need the exact case (or title case of an all-capitals
+//!    name), must not run on into another capitalised word ("Cobalt Strike",
+//!    "Play Store"), and need a word for the people behind the name ("group",
+//!    "actor", "APT", "gang", "operators"…) within a few words. Words about the
+//!    activity ("ransomware", "campaign", "threat") are not enough: "REvil
+//!    ransomware" and "Emotet campaigns" name the malware, not the crew.
+//! 5. Text inside a URL or link path ("https://…/sandworm-android-malware/",
+//!    "(/us/threat-actor-profile-ta505)") is an address, not prose: nothing
+//!    there counts.
+//! 6. Aliases claimed by several actors (`?`: "Grizzly Steppe") never
 //!    resolve to an actor on their own.
-//! 6. Sector triggers match in any case.
+//! 7. Sector triggers match in any case.
 
 use crate::kb::{AliasKind, Kb, Target};
 use crate::model::{Article, Entities};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-/// Words that mark a nearby ordinary-word alias as a threat actor's name.
+/// Words for the people behind a name: near an ordinary-word or
+/// malware-family alias they show that it names a group ("the Cobalt group",
+/// "Emotet operators", "the gang behind REvil", "threat actor ZINC"). Words
+/// about the activity ("ransomware", "campaign", "threat", "espionage") are
+/// deliberately absent: "REvil ransomware" and "Emotet campaigns" name malware.
 const CONTEXT_WORDS: &[&str] = &[
-    "group", "groups", "actor", "actors", "apt", "threat", "threats", "ransomware", "operator",
-    "operators", "gang", "gangs", "crew", "hackers", "hacker", "hacking", "adversary",
-    "adversaries", "cluster", "affiliate", "affiliates", "campaign", "campaigns", "aka",
-    "a.k.a.", "tracked", "dubbed", "attributed", "intrusion", "espionage", "state-sponsored",
-    "nation-state", "cybercriminals", "cybercrime", "extortion", "attackers", "team", "raas",
+    "group",
+    "groups",
+    "actor",
+    "actors",
+    "apt",
+    "apts",
+    "operator",
+    "operators",
+    "gang",
+    "gangs",
+    "crew",
+    "crews",
+    "hackers",
+    "hacker",
+    "adversary",
+    "adversaries",
+    "cluster",
+    "affiliate",
+    "affiliates",
+    "cybercriminals",
+    "team",
 ];
 
 /// How many words on each side of an ordinary-word alias are searched for a
@@ -62,7 +87,7 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
     let mut countries = BTreeSet::new();
     let mut sectors = BTreeSet::new();
     for m in kb.matcher().find_iter(text) {
-        if !is_word_boundary(text, m.start, m.end) {
+        if !is_word_boundary(text, m.start, m.end) || in_url(text, m.start) {
             continue;
         }
         if m.entries.iter().any(|e| e.target == Target::Block) {
@@ -168,16 +193,37 @@ fn runs_on(text: &str, end: usize) -> bool {
     let Some(rest) = rest.strip_prefix(' ') else {
         return false;
     };
-    let word: &str = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let word: &str = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
     match word.chars().next() {
         Some(c) if c.is_uppercase() => !is_context_word(word),
         _ => false,
     }
 }
 
+/// Returns true if and only if `word`, without surrounding punctuation or a
+/// possessive "'s", is one of the [`CONTEXT_WORDS`].
 fn is_context_word(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-');
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let w = w.strip_suffix("'s").unwrap_or(w);
     CONTEXT_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
+/// Returns true if and only if the phrase starting at `start` lies inside a
+/// URL or a link path: the whitespace-delimited token before it (after a
+/// Markdown "](") holds "://", or starts with "www." or "/".
+fn in_url(text: &str, start: usize) -> bool {
+    let token_start = text[..start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let prefix = &text[token_start..start];
+    let prefix = prefix.rsplit("](").next().unwrap_or(prefix);
+    let prefix = prefix.trim_start_matches(['(', '<', '[', '"', '\'']);
+    prefix.contains("://") || prefix.starts_with("www.") || prefix.starts_with('/')
 }
 
 /// Returns true if and only if a context word stands within
@@ -193,7 +239,8 @@ mod tests {
     use super::*;
     use crate::kb::{parse_actors, parse_countries, parse_sectors};
 
-    const ACTORS: &str = "Volt Typhoon\tCN\tespionage\tG1017\tVanguard Panda|BRONZE SILHOUETTE|DEV-0391\n\
+    const ACTORS: &str =
+        "Volt Typhoon\tCN\tespionage\tG1017\tVanguard Panda|BRONZE SILHOUETTE|DEV-0391\n\
         Lazarus Group\tKP\tfinancial\tG0032\tLazarus|~ZINC|HIDDEN COBRA\n\
         Cobalt Group\t\tfinancial\tG0080\t~Cobalt|~Cobalt Gang\n\
         ~Play\t\tfinancial\t\tPlayCrypt\n\
@@ -256,7 +303,9 @@ mod tests {
         let e = ents("The group dropped Cobalt Strike beacons across Latin American banks.");
         assert!(e.actors.is_empty(), "{e:?}");
         assert!(e.countries.is_empty(), "{e:?}");
-        assert!(ents("Get it on Google Play, says the ransomware gang").actors.is_empty());
+        assert!(ents("Get it on Google Play, says the ransomware gang")
+            .actors
+            .is_empty());
     }
 
     #[test]
@@ -265,17 +314,33 @@ mod tests {
         assert!(ents("zinc mining and the price of zinc").actors.is_empty());
         assert!(ents("Zinc prices rose in the quarter.").actors.is_empty());
         assert!(ents("Play a role in the group's success").actors.is_empty());
-        assert!(ents("Cobalt blue paint, says the threat report").actors.is_empty());
+        assert!(ents("Cobalt blue paint, says the threat report")
+            .actors
+            .is_empty());
         // Actor senses.
-        assert_eq!(ents("the ZINC group used fake job offers").actors, vec!["Lazarus Group"]);
-        assert_eq!(ents("the Play ransomware gang leaked data").actors, vec!["Play"]);
-        assert_eq!(ents("Cobalt Gang operators hit banks").actors, vec!["Cobalt Group"]);
+        assert_eq!(
+            ents("the ZINC group used fake job offers").actors,
+            vec!["Lazarus Group"]
+        );
+        assert_eq!(
+            ents("the Play ransomware gang leaked data").actors,
+            vec!["Play"]
+        );
+        assert_eq!(
+            ents("Cobalt Gang operators hit banks").actors,
+            vec!["Cobalt Group"]
+        );
     }
 
     #[test]
     fn ambiguous_aliases_never_resolve_alone() {
-        assert!(ents("The Grizzly Steppe report described the intrusions.").actors.is_empty());
-        assert_eq!(ents("Grizzly Steppe, that is Cozy Bear").actors, vec!["APT29"]);
+        assert!(ents("The Grizzly Steppe report described the intrusions.")
+            .actors
+            .is_empty());
+        assert_eq!(
+            ents("Grizzly Steppe, that is Cozy Bear").actors,
+            vec!["APT29"]
+        );
     }
 
     #[test]

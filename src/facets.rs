@@ -26,8 +26,15 @@ pub fn facets(
         collector.add_facet(d.root().as_str());
     }
     let (total, counts) = searcher.search(query, &(Count, collector))?;
-    let facets = dims.iter().map(|&d| (d.name().to_string(), values(&counts, d, top))).collect();
-    Ok(FacetResults { total: total as u64, facets, cross: Vec::new() })
+    let facets = dims
+        .iter()
+        .map(|&d| (d.name().to_string(), values(&counts, d, top)))
+        .collect();
+    Ok(FacetResults {
+        total: total as u64,
+        facets,
+        cross: Vec::new(),
+    })
 }
 
 /// The counted values of one dimension.
@@ -51,7 +58,9 @@ fn values(counts: &FacetCounts, dim: Dimension, top: usize) -> Vec<FacetCount> {
 
 /// Inserts zero-count buckets between the first and last year or month.
 pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> {
-    let (Some(first), Some(last)) = (list.first(), list.last()) else { return list };
+    let (Some(first), Some(last)) = (list.first(), list.last()) else {
+        return list;
+    };
     let parse = |v: &str| -> Option<(i32, u32)> {
         match dim {
             Dimension::Year => Some((v.parse().ok()?, 1)),
@@ -61,7 +70,9 @@ pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> 
             }
         }
     };
-    let (Some(mut cur), Some(end)) = (parse(&first.value), parse(&last.value)) else { return list };
+    let (Some(mut cur), Some(end)) = (parse(&first.value), parse(&last.value)) else {
+        return list;
+    };
     let mut out = Vec::new();
     let mut it = list.into_iter().peekable();
     while cur <= end {
@@ -73,7 +84,10 @@ pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> 
             Some(fc) if fc.value == label => it.next().map_or(0, |fc| fc.count),
             _ => 0,
         };
-        out.push(FacetCount { value: label, count });
+        out.push(FacetCount {
+            value: label,
+            count,
+        });
         cur = match dim {
             Dimension::Year => (cur.0 + 1, 1),
             _ if cur.1 == 12 => (cur.0 + 1, 1),
@@ -126,7 +140,10 @@ mod tests {
     use super::*;
 
     fn fc(v: &str, c: u64) -> FacetCount {
-        FacetCount { value: v.into(), count: c }
+        FacetCount {
+            value: v.into(),
+            count: c,
+        }
     }
 
     #[test]
@@ -134,7 +151,10 @@ mod tests {
         let filled = fill_time_gaps(Dimension::Month, vec![fc("2023-11", 2), fc("2024-02", 1)]);
         let labels: Vec<&str> = filled.iter().map(|f| f.value.as_str()).collect();
         assert_eq!(labels, vec!["2023-11", "2023-12", "2024-01", "2024-02"]);
-        assert_eq!(filled.iter().map(|f| f.count).collect::<Vec<_>>(), vec![2, 0, 0, 1]);
+        assert_eq!(
+            filled.iter().map(|f| f.count).collect::<Vec<_>>(),
+            vec![2, 0, 0, 1]
+        );
     }
 
     #[test]

@@ -18,9 +18,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("threatdex: {err:#}");
-            let usage = err
-                .chain()
-                .any(|e| e.downcast_ref::<threatdex::Error>().is_some_and(threatdex::Error::is_usage));
+            let usage = err.chain().any(|e| {
+                e.downcast_ref::<threatdex::Error>()
+                    .is_some_and(threatdex::Error::is_usage)
+            });
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }

@@ -59,7 +59,10 @@ impl Filters {
             Resolved::One(a) => Ok(a.canonical.clone()),
             Resolved::Many(list) => Err(Error::Filter(format!(
                 "actor {name:?} is ambiguous: it names {}",
-                list.iter().map(|a| a.canonical.as_str()).collect::<Vec<_>>().join(", ")
+                list.iter()
+                    .map(|a| a.canonical.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
             Resolved::Unknown => Err(Error::Filter(format!(
                 "unknown actor {name:?} (try `threatdex actor {name}` or a canonical name)"
@@ -68,13 +71,22 @@ impl Filters {
         let country = |name: &String| {
             kb.resolve_country(name)
                 .map(|c| c.code.clone())
-                .ok_or_else(|| Error::Filter(format!("unknown country {name:?} (use an ISO code or a name)")))
+                .ok_or_else(|| {
+                    Error::Filter(format!(
+                        "unknown country {name:?} (use an ISO code or a name)"
+                    ))
+                })
         };
         let sector = |name: &String| {
-            kb.resolve_sector(name).map(|s| s.id.clone()).ok_or_else(|| {
-                let ids: Vec<&str> = kb.sectors().iter().map(|s| s.id.as_str()).collect();
-                Error::Filter(format!("unknown sector {name:?} (one of: {})", ids.join(", ")))
-            })
+            kb.resolve_sector(name)
+                .map(|s| s.id.clone())
+                .ok_or_else(|| {
+                    let ids: Vec<&str> = kb.sectors().iter().map(|s| s.id.as_str()).collect();
+                    Error::Filter(format!(
+                        "unknown sector {name:?} (one of: {})",
+                        ids.join(", ")
+                    ))
+                })
         };
         if let (Some(s), Some(u)) = (raw.since, raw.until) {
             if s > u {
@@ -120,7 +132,11 @@ pub fn build(
             parser.set_field_boost(fields.title, TITLE_BOOST);
             parser.set_conjunction_by_default();
             let expanded = expand_aliases(t, kb);
-            Some(parser.parse_query(&expanded).map_err(|e| Error::Query(describe(&e, t)))?)
+            Some(
+                parser
+                    .parse_query(&expanded)
+                    .map_err(|e| Error::Query(describe(&e, t)))?,
+            )
         }
         None => None,
     };
@@ -145,9 +161,9 @@ pub fn build(
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
     if filters.since.is_some() || filters.until.is_some() {
-        let lower = filters
-            .since
-            .map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_date(fields.date, to_datetime(d))));
+        let lower = filters.since.map_or(Bound::Unbounded, |d| {
+            Bound::Included(Term::from_field_date(fields.date, to_datetime(d)))
+        });
         let upper = filters.until.map_or(Bound::Unbounded, |d| {
             let next = d.succ_opt().unwrap_or(d);
             Bound::Excluded(Term::from_field_date(fields.date, to_datetime(next)))
@@ -156,10 +172,16 @@ pub fn build(
     }
     let query: Box<dyn Query> = match clauses.len() {
         0 => Box::new(AllQuery),
-        1 if text_query.is_some() => clauses.pop().map(|c| c.1).unwrap_or_else(|| Box::new(AllQuery)),
+        1 if text_query.is_some() => clauses
+            .pop()
+            .map(|c| c.1)
+            .unwrap_or_else(|| Box::new(AllQuery)),
         _ => Box::new(BooleanQuery::new(clauses)),
     };
-    Ok(Plan { query, text: text_query })
+    Ok(Plan {
+        query,
+        text: text_query,
+    })
 }
 
 /// A query matching documents that carry one facet value.
@@ -171,9 +193,7 @@ pub fn facet_query(fields: &Fields, dim: Dimension, value: &str) -> Box<dyn Quer
 }
 
 fn describe(e: &tantivy::query::QueryParserError, text: &str) -> String {
-    format!(
-        "{e} in {text:?} (syntax: words, \"phrases\", AND, OR, -word, title:word, (groups))"
-    )
+    format!("{e} in {text:?} (syntax: words, \"phrases\", AND, OR, -word, title:word, (groups))")
 }
 
 /// One lexical piece of a query string.
@@ -220,7 +240,9 @@ fn pieces(q: &str) -> Vec<(Piece<'_>, &str)> {
 fn is_plain_word(tok: &str) -> bool {
     !matches!(tok, "AND" | "OR" | "NOT" | "TO" | "IN")
         && !tok.starts_with(['-', '+'])
-        && !tok.contains([':', '(', ')', '"', '^', '*', '[', ']', '{', '}', '~', '\\', '\''])
+        && !tok.contains([
+            ':', '(', ')', '"', '^', '*', '[', ']', '{', '}', '~', '\\', '\'',
+        ])
 }
 
 /// Rewrites every actor alias found in the query (a run of bare words, or a
@@ -281,7 +303,9 @@ pub fn expand_aliases(q: &str, kb: &Kb) -> String {
 
 /// The query group for an alias, if `name` names exactly one actor.
 fn alias_group(name: &str, kb: &Kb) -> Option<String> {
-    let Resolved::One(actor) = kb.resolve_actor(name) else { return None };
+    let Resolved::One(actor) = kb.resolve_actor(name) else {
+        return None;
+    };
     // A single ordinary word ("play", "cobalt") typed in a query is more
     // likely meant as a word; the user can say --actor instead.
     let kind = actor
@@ -299,7 +323,11 @@ fn alias_group(name: &str, kb: &Kb) -> Option<String> {
         }
     }
     let facet = Dimension::Actor.facet(&actor.canonical).to_string();
-    alts.push(format!("{}:{}", crate::index::schema::names::FACETS, quote(&facet)));
+    alts.push(format!(
+        "{}:{}",
+        crate::index::schema::names::FACETS,
+        quote(&facet)
+    ));
     Some(format!("({})", alts.join(" OR ")))
 }
 

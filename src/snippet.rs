@@ -84,7 +84,10 @@ fn tidy(text: &str, highlights: &[std::ops::Range<usize>]) -> Snippet {
         .map(|r| map[r.start].min(trimmed_end)..map[r.end].min(trimmed_end))
         .filter(|r| r.start < r.end)
         .collect();
-    Snippet { text: out, highlights }
+    Snippet {
+        text: out,
+        highlights,
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,10 @@ fn set(cell: &str) -> BTreeSet<String> {
     if cell.trim() == "-" {
         return BTreeSet::new();
     }
-    cell.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    cell.split(';')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Reads the table of `corpus/README.md`.
@@ -46,14 +49,22 @@ fn expected() -> BTreeMap<String, Row> {
 #[test]
 fn index_matches_the_expected_table() {
     let expected = expected();
-    assert!(expected.len() >= 40, "the table lists {} files", expected.len());
+    assert!(
+        expected.len() >= 40,
+        "the table lists {} files",
+        expected.len()
+    );
     let env = Env::with_corpus();
     let res = env.json(&["search", "--limit", "1000"]);
     let corpus_dir = corpus().canonicalize().unwrap();
     let mut got = BTreeMap::new();
     for hit in res["hits"].as_array().unwrap() {
         let path = std::path::Path::new(hit["path"].as_str().unwrap());
-        let rel = path.strip_prefix(&corpus_dir).unwrap_or(path).display().to_string();
+        let rel = path
+            .strip_prefix(&corpus_dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
         got.insert(
             rel,
             Row {
@@ -74,5 +85,11 @@ fn index_matches_the_expected_table() {
             failures.push(format!("{file}\n  expected {want:?}\n  got      {have:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows differ:\n{}", failures.len(), expected.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows differ:\n{}",
+        failures.len(),
+        expected.len(),
+        failures.join("\n")
+    );
 }

@@ -12,12 +12,20 @@ fn counts_by_actor_and_sector_in_json() {
     assert!(total >= 40);
     let actors = res["facets"]["actor"].as_array().unwrap();
     assert!(actors.len() >= 15, "{actors:?}");
-    let counts: Vec<u64> = actors.iter().map(|a| a["count"].as_u64().unwrap()).collect();
-    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most frequent first");
+    let counts: Vec<u64> = actors
+        .iter()
+        .map(|a| a["count"].as_u64().unwrap())
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first"
+    );
     // Each count equals the number of reports an --actor filter returns.
     for a in actors.iter().take(5) {
         let name = a["value"].as_str().unwrap();
-        let n = env.json(&["search", "--actor", name, "--limit", "1"])["total"].as_u64().unwrap();
+        let n = env.json(&["search", "--actor", name, "--limit", "1"])["total"]
+            .as_u64()
+            .unwrap();
         assert_eq!(n, a["count"].as_u64().unwrap(), "{name}");
     }
     assert!(res["facets"]["sector"].as_array().unwrap().len() >= 12);
@@ -27,19 +35,45 @@ fn counts_by_actor_and_sector_in_json() {
 fn aliases_are_counted_under_one_canonical_name() {
     let env = Env::with_corpus();
     let res = env.json(&["facets", "--by", "actor", "--top", "100"]);
-    let names: Vec<&str> =
-        res["facets"]["actor"].as_array().unwrap().iter().map(|a| a["value"].as_str().unwrap()).collect();
-    for alias in ["Vanguard Panda", "Earth Estries", "Midnight Blizzard", "Fancy Bear", "Cobalt", "Play"] {
-        assert!(!names.contains(&alias), "{alias} must not be a facet value: {names:?}");
+    let names: Vec<&str> = res["facets"]["actor"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].as_str().unwrap())
+        .collect();
+    for alias in [
+        "Vanguard Panda",
+        "Earth Estries",
+        "Midnight Blizzard",
+        "Fancy Bear",
+        "Cobalt",
+        "Play",
+    ] {
+        assert!(
+            !names.contains(&alias),
+            "{alias} must not be a facet value: {names:?}"
+        );
     }
 }
 
 #[test]
 fn north_korean_is_kp_and_origin_follows_actors() {
     let env = Env::with_corpus();
-    let res = env.json(&["facets", "--actor", "Lazarus Group", "--by", "country", "--by", "origin"]);
-    let countries: Vec<&str> =
-        res["facets"]["country"].as_array().unwrap().iter().map(|a| a["value"].as_str().unwrap()).collect();
+    let res = env.json(&[
+        "facets",
+        "--actor",
+        "Lazarus Group",
+        "--by",
+        "country",
+        "--by",
+        "origin",
+    ]);
+    let countries: Vec<&str> = res["facets"]["country"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].as_str().unwrap())
+        .collect();
     assert!(countries.contains(&"KP"), "{countries:?}");
     let origins = res["facets"]["origin"].as_array().unwrap();
     assert_eq!(origins[0]["value"], "KP");
@@ -50,12 +84,21 @@ fn north_korean_is_kp_and_origin_follows_actors() {
 fn query_restricts_the_counted_subset_and_years_have_no_holes() {
     let env = Env::with_corpus();
     let all = env.json(&["facets", "--by", "year"]);
-    let years: Vec<&str> =
-        all["facets"]["year"].as_array().unwrap().iter().map(|a| a["value"].as_str().unwrap()).collect();
+    let years: Vec<&str> = all["facets"]["year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].as_str().unwrap())
+        .collect();
     assert_eq!(years.first(), Some(&"2019"));
     assert_eq!(years.last(), Some(&"2026"));
     assert_eq!(years.len(), 8);
-    let sum: u64 = all["facets"]["year"].as_array().unwrap().iter().map(|a| a["count"].as_u64().unwrap()).sum();
+    let sum: u64 = all["facets"]["year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["count"].as_u64().unwrap())
+        .sum();
     assert_eq!(sum, all["total"].as_u64().unwrap(), "every report is dated");
     let sub = env.json(&["facets", "ransomware", "--by", "actor"]);
     assert!(sub["total"].as_u64().unwrap() < all["total"].as_u64().unwrap());
@@ -65,6 +108,12 @@ fn query_restricts_the_counted_subset_and_years_have_no_holes() {
 fn human_table_is_aligned() {
     let env = Env::with_corpus();
     let out = env.ok(&["facets", "--by", "actor", "--by", "sector"]);
-    assert!(out.lines().next().unwrap().ends_with("matching reports"), "{out}");
-    assert!(out.contains("\nactor\n") && out.contains("\nsector\n"), "{out}");
+    assert!(
+        out.lines().next().unwrap().ends_with("matching reports"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nactor\n") && out.contains("\nsector\n"),
+        "{out}"
+    );
 }

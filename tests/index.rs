@@ -24,7 +24,12 @@ fn skipped_reasons(res: &serde_json::Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["path"].as_str().unwrap().to_string(), s["reason"].as_str().unwrap().to_string()))
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -34,12 +39,21 @@ fn corpus_run_skips_empty_and_binary_and_ignores_other_files() {
     let c = corpus();
     let res = env.json(&["index", "--quiet", c.to_str().unwrap()]);
     let skipped = skipped_reasons(&res);
-    assert!(skipped.iter().any(|(p, r)| p.ends_with("empty.txt") && r.contains("empty")), "{skipped:?}");
     assert!(
-        skipped.iter().any(|(p, r)| p.ends_with("broken-binary.html") && r.contains("binary")),
+        skipped
+            .iter()
+            .any(|(p, r)| p.ends_with("empty.txt") && r.contains("empty")),
         "{skipped:?}"
     );
-    assert!(!skipped.iter().any(|(p, _)| p.ends_with(".json") || p.ends_with(".png")));
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| p.ends_with("broken-binary.html") && r.contains("binary")),
+        "{skipped:?}"
+    );
+    assert!(!skipped
+        .iter()
+        .any(|(p, _)| p.ends_with(".json") || p.ends_with(".png")));
     assert_eq!(res["indexed"].as_u64(), Some(46));
     assert_eq!(res["removed"].as_u64(), Some(0));
     assert!(res["seconds"].as_f64().unwrap() >= 0.0);
@@ -49,20 +63,47 @@ fn corpus_run_skips_empty_and_binary_and_ignores_other_files() {
 fn second_run_indexes_nothing_and_changes_are_picked_up() {
     let env = Env::new();
     let a = env.write("reports/a.html", PAGE);
-    env.write("reports/b.txt", "Kimsuky phishing\nDate: 2023-05-02\n\nKimsuky targeted think tanks in South Korea.");
-    env.write("reports/c.md", "# Turla note\n\nPublished: 2021-09-01\n\nTurla used Kazuar against embassies.");
+    env.write(
+        "reports/b.txt",
+        "Kimsuky phishing\nDate: 2023-05-02\n\nKimsuky targeted think tanks in South Korea.",
+    );
+    env.write(
+        "reports/c.md",
+        "# Turla note\n\nPublished: 2021-09-01\n\nTurla used Kazuar against embassies.",
+    );
     let first = env.json(&["index", "reports"]);
     assert_eq!(first["indexed"], 3);
     let again = env.json(&["index", "reports"]);
-    assert_eq!((again["indexed"].as_u64(), again["unchanged"].as_u64(), again["removed"].as_u64()), (Some(0), Some(3), Some(0)));
+    assert_eq!(
+        (
+            again["indexed"].as_u64(),
+            again["unchanged"].as_u64(),
+            again["removed"].as_u64()
+        ),
+        (Some(0), Some(3), Some(0))
+    );
 
     // Change one file, delete another, add a new one.
     std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&a, PAGE.replace("two cryptocurrency", "three cryptocurrency")).unwrap();
+    std::fs::write(
+        &a,
+        PAGE.replace("two cryptocurrency", "three cryptocurrency"),
+    )
+    .unwrap();
     std::fs::remove_file(env.dir.path().join("reports/c.md")).unwrap();
-    env.write("reports/d.txt", "APT28 note\n2022-02-02\n\nFancy Bear phished ministries in Ukraine.");
+    env.write(
+        "reports/d.txt",
+        "APT28 note\n2022-02-02\n\nFancy Bear phished ministries in Ukraine.",
+    );
     let third = env.json(&["index", "reports"]);
-    assert_eq!((third["indexed"].as_u64(), third["unchanged"].as_u64(), third["removed"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (
+            third["indexed"].as_u64(),
+            third["unchanged"].as_u64(),
+            third["removed"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(third["total"], 3);
     let turla = env.json(&["search", "kazuar"]);
     assert_eq!(turla["total"], 0, "documents of deleted files are gone");
@@ -80,12 +121,19 @@ fn page_chrome_gives_no_facets_and_metadata_is_found() {
     assert_eq!(v["date"], "2024-03-05");
     assert_eq!(v["url"], "https://news.example.com/2024/03/05/nk-exchanges");
     assert_eq!(strings(&v["actors"]), vec!["Lazarus Group"]);
-    assert_eq!(strings(&v["countries"]), vec!["KP"], "North Korean is KP; menu China and sidebar Ukraine, Iran, Germany ignored");
+    assert_eq!(
+        strings(&v["countries"]),
+        vec!["KP"],
+        "North Korean is KP; menu China and sidebar Ukraine, Iran, Germany ignored"
+    );
     assert_eq!(strings(&v["origins"]), vec!["KP"]);
     assert_eq!(strings(&v["sectors"]), vec!["financial"]);
     let text = v["text"].as_str().unwrap();
     for chrome in ["Trending", "Sandworm", "Copyright", "APT29", "Energy"] {
-        assert!(!text.contains(chrome), "{chrome:?} leaked into the text: {text}");
+        assert!(
+            !text.contains(chrome),
+            "{chrome:?} leaked into the text: {text}"
+        );
     }
 }
 
@@ -110,9 +158,17 @@ fn windows_1252_page_is_decoded() {
 fn extract_reports_skips_as_json_lines() {
     let env = Env::new();
     let e = env.write("x/empty.txt", "");
-    let b = env.write("x/bin.html", [0u8, 159, 146, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0]);
+    let b = env.write(
+        "x/bin.html",
+        [
+            0u8, 159, 146, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0,
+        ],
+    );
     let out = env.ok(&["extract", "--json", e.parent().unwrap().to_str().unwrap()]);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert!(lines.iter().all(|l| l["skipped"].is_string()));
     assert!(b.exists());
@@ -128,7 +184,11 @@ fn extract_text_is_what_index_stores() {
     // A phrase spanning the whole text is found in the body field.
     let text = v["text"].as_str().unwrap();
     let last_words: Vec<&str> = text.split_whitespace().rev().take(4).collect();
-    let phrase: Vec<&str> = last_words.into_iter().rev().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).collect();
+    let phrase: Vec<&str> = last_words
+        .into_iter()
+        .rev()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
     let res = env.json(&["search", &format!("\"{}\"", phrase.join(" "))]);
     assert_eq!(res["total"], 1, "{phrase:?}");
 }
@@ -138,8 +198,14 @@ fn index_location_comes_from_flag_or_environment() {
     let env = Env::new();
     env.write("r/a.txt", "Turla report\n2020-01-01\n\nTurla again.");
     let custom = env.dir.path().join("elsewhere");
-    let out = env.cmd(&["--index", custom.to_str().unwrap(), "index", "--quiet", "r"]).output().unwrap();
+    let out = env
+        .cmd(&["--index", custom.to_str().unwrap(), "index", "--quiet", "r"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(custom.join("meta.json").exists());
-    assert!(!env.index_dir().exists(), "--index wins over THREATDEX_INDEX");
+    assert!(
+        !env.index_dir().exists(),
+        "--index wins over THREATDEX_INDEX"
+    );
 }

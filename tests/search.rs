@@ -6,7 +6,12 @@ use std::collections::BTreeSet;
 use util::{strings, Env};
 
 fn paths(v: &serde_json::Value) -> BTreeSet<String> {
-    v["hits"].as_array().unwrap().iter().map(|h| h["path"].as_str().unwrap().to_string()).collect()
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -17,7 +22,10 @@ fn phrase_search_ranks_and_highlights() {
     assert!(!hits.is_empty());
     assert_eq!(res["query"], "volt typhoon");
     for h in hits {
-        assert!(strings(&h["actors"]).contains(&"Volt Typhoon".to_string()), "{h}");
+        assert!(
+            strings(&h["actors"]).contains(&"Volt Typhoon".to_string()),
+            "{h}"
+        );
         assert!(h["score"].as_f64().unwrap() > 0.0);
     }
     // Scores are in descending order.
@@ -45,7 +53,15 @@ fn alias_query_finds_reports_that_use_another_name() {
 #[test]
 fn actor_filter_takes_any_alias_and_dates_bound_it() {
     let env = Env::with_corpus();
-    let res = env.json(&["search", "--actor", "Vanguard Panda", "--since", "2024-01-01", "--limit", "100"]);
+    let res = env.json(&[
+        "search",
+        "--actor",
+        "Vanguard Panda",
+        "--since",
+        "2024-01-01",
+        "--limit",
+        "100",
+    ]);
     let hits = res["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
     assert_eq!(res["total"].as_u64().unwrap() as usize, hits.len());
@@ -55,8 +71,19 @@ fn actor_filter_takes_any_alias_and_dates_bound_it() {
         assert!(h["score"].is_null(), "no query: ordered by date");
     }
     let dates: Vec<&str> = hits.iter().map(|h| h["date"].as_str().unwrap()).collect();
-    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
-    let until = env.json(&["search", "--actor", "volt typhoon", "--until", "2023-12-31", "--limit", "100"]);
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    let until = env.json(&[
+        "search",
+        "--actor",
+        "volt typhoon",
+        "--until",
+        "2023-12-31",
+        "--limit",
+        "100",
+    ]);
     for h in until["hits"].as_array().unwrap() {
         assert!(h["date"].as_str().unwrap() <= "2023-12-31");
     }
@@ -81,7 +108,13 @@ fn words_only_in_site_chrome_never_match() {
     // Every report naming an actor in its article carries the actor's facet,
     // so an alias query matching more documents than the facet would mean a
     // match in a menu, sidebar, footer or comment.
-    for actor in ["Lazarus Group", "Kimsuky", "Sandworm Team", "APT28", "Turla"] {
+    for actor in [
+        "Lazarus Group",
+        "Kimsuky",
+        "Sandworm Team",
+        "APT28",
+        "Turla",
+    ] {
         let text = paths(&env.json(&["search", &format!("\"{actor}\""), "--limit", "100"]));
         let facet = paths(&env.json(&["search", "--actor", actor, "--limit", "100"]));
         assert_eq!(text, facet, "{actor}");
@@ -133,7 +166,12 @@ fn syntax_errors_and_bad_filters_are_usage_errors() {
         vec!["facets", "--by", "planet"],
     ] {
         let out = env.run(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stderr.is_empty());
         assert!(out.stdout.is_empty(), "{args:?}");
     }

@@ -20,7 +20,10 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     for f in &found.files {
         let shown = display_path(&f.path.to_string_lossy());
         let article = if f.size > DEFAULT_MAX_BYTES {
-            Err(SkipReason::TooLarge { size: f.size, limit: DEFAULT_MAX_BYTES })
+            Err(SkipReason::TooLarge {
+                size: f.size,
+                limit: DEFAULT_MAX_BYTES,
+            })
         } else {
             match std::fs::read(&f.path) {
                 Ok(bytes) => match source_kind(&f.path) {

@@ -18,21 +18,38 @@ fn dimension(name: &str) -> Result<Dimension> {
 }
 
 pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
-    let mut dims: Vec<Dimension> = args.by.iter().map(|s| dimension(s)).collect::<Result<_>>()?;
+    let mut dims: Vec<Dimension> = args
+        .by
+        .iter()
+        .map(|s| dimension(s))
+        .collect::<Result<_>>()?;
     let mut crosses = Vec::new();
     for spec in &args.cross {
         let Some((r, c)) = spec.split_once(',') else {
-            bail!(threatdex::Error::Filter(format!("--cross wants ROWS,COLUMNS, got {spec:?}")));
+            bail!(threatdex::Error::Filter(format!(
+                "--cross wants ROWS,COLUMNS, got {spec:?}"
+            )));
         };
         crosses.push((dimension(r)?, dimension(c)?));
     }
     if dims.is_empty() && crosses.is_empty() {
-        dims = vec![Dimension::Actor, Dimension::Country, Dimension::Sector, Dimension::Year];
+        dims = vec![
+            Dimension::Actor,
+            Dimension::Country,
+            Dimension::Sector,
+            Dimension::Year,
+        ];
     }
     let handle = IndexHandle::open(dir)?;
     let kb = load_kb(Some(&handle))?;
     let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(&handle.index, &handle.fields, &kb, args.query.as_deref(), &filters)?;
+    let plan = query::build(
+        &handle.index,
+        &handle.fields,
+        &kb,
+        args.query.as_deref(),
+        &filters,
+    )?;
     let reader = handle.reader().context("opening the index for reading")?;
     let searcher = reader.searcher();
     let mut results =

@@ -35,7 +35,11 @@ impl Progress for Bar {
         if self.quiet {
             return;
         }
-        let line = format!("skipped {}: {}", display_path(&s.path.to_string_lossy()), s.reason);
+        let line = format!(
+            "skipped {}: {}",
+            display_path(&s.path.to_string_lossy()),
+            s.reason
+        );
         match &self.bar {
             Some(b) => b.println(line),
             None => eprintln!("threatdex: {line}"),
@@ -67,13 +71,18 @@ pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} {pos}/{len} files {wide_bar} {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b.enable_steady_tick(Duration::from_millis(120));
         b
     });
-    let progress = Bar { bar, quiet: args.quiet };
+    let progress = Bar {
+        bar,
+        quiet: args.quiet,
+    };
     let opts = IndexOptions::new()
         .threads(args.threads)
         .max_bytes(args.max_size.saturating_mul(1024 * 1024))

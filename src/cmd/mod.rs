@@ -1,9 +1,11 @@
 //! One module per subcommand; this file only dispatches and holds the small
 //! helpers they share (index location, knowledge base, output style).
 
+mod actor;
 mod extract;
 mod facets;
 mod index;
+mod kb;
 mod search;
 
 use crate::cli::{Cli, Command, FilterArgs};
@@ -24,6 +26,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(a) => search::run(&dir, a),
         Command::Facets(a) => facets::run(&dir, a),
         Command::Extract(a) => extract::run(a),
+        Command::Actor(a) => actor::run(&dir, a),
+        Command::Kb(a) => kb::run(&dir, a),
     }
 }
 
@@ -50,7 +54,9 @@ fn load_kb(handle: Option<&IndexHandle>) -> Result<Kb> {
 /// Output style for stdout: colour only on a terminal and without NO_COLOR.
 fn stdout_style() -> Style {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Style { color: !no_color && std::io::stdout().is_terminal() }
+    Style {
+        color: !no_color && std::io::stdout().is_terminal(),
+    }
 }
 
 fn raw_filters(f: &FilterArgs) -> RawFilters {

@@ -14,7 +14,13 @@ pub fn run(dir: &Path, args: SearchArgs) -> Result<ExitCode> {
     let handle = IndexHandle::open(dir)?;
     let kb = load_kb(Some(&handle))?;
     let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(&handle.index, &handle.fields, &kb, args.query.as_deref(), &filters)?;
+    let plan = query::build(
+        &handle.index,
+        &handle.fields,
+        &kb,
+        args.query.as_deref(),
+        &filters,
+    )?;
     let reader = handle.reader().context("opening the index for reading")?;
     let results = threatdex::search::search(
         &reader.searcher(),

@@ -90,7 +90,11 @@ impl IndexOptions {
 /// The outcome of one worker for one file.
 enum Outcome {
     /// A document to add (replacing any previous one for the path).
-    Doc { path: String, doc: Box<TantivyDocument>, refreshed: bool },
+    Doc {
+        path: String,
+        doc: Box<TantivyDocument>,
+        refreshed: bool,
+    },
     /// The file produced no document.
     Skip { path: String, skip: Skipped },
 }
@@ -120,10 +124,16 @@ pub fn index_paths(
         })?;
     let reader = handle.reader()?;
     let known = indexed_files(&reader)?;
+    // A changed knowledge base changes every document's facets.
+    let mut stamp = handle.stamp();
+    let kb_changed = stamp.kb_fingerprint != kb.fingerprint();
     let fields = handle.fields;
 
     let found = discover(paths);
-    let mut report = IndexReport { skipped: found.errors.clone(), ..IndexReport::default() };
+    let mut report = IndexReport {
+        skipped: found.errors.clone(),
+        ..IndexReport::default()
+    };
     for s in &found.errors {
         progress.skipped(s);
     }
@@ -143,9 +153,11 @@ pub fn index_paths(
         .files
         .iter()
         .filter(|f| {
-            let same = f.path.to_str().and_then(|p| known.get(p)).is_some_and(|k| {
-                k.size == f.size && k.mtime == f.mtime
-            });
+            let same = !kb_changed
+                && f.path
+                    .to_str()
+                    .and_then(|p| known.get(p))
+                    .is_some_and(|k| k.size == f.size && k.mtime == f.mtime);
             if same {
                 report.unchanged += 1;
             }
@@ -177,7 +189,7 @@ pub fn index_paths(
                     if cancel.load(Ordering::Relaxed) {
                         return;
                     }
-                    let out = process(file, known, kb, &fields, opts.max_bytes);
+                    let out = process(file, known, kb_changed, kb, &fields, opts.max_bytes);
                     // The receiver is gone only when the run is stopping.
                     let _ = tx.send(out);
                 })
@@ -186,7 +198,11 @@ pub fn index_paths(
         let mut run = || -> Result<()> {
             for out in rx.iter() {
                 match out {
-                    Outcome::Doc { path, doc, refreshed } => {
+                    Outcome::Doc {
+                        path,
+                        doc,
+                        refreshed,
+                    } => {
                         writer.delete_term(Term::from_field_text(fields.path, &path));
                         writer.add_document(*doc)?;
                         if refreshed {
@@ -229,6 +245,10 @@ pub fn index_paths(
     result?;
     writer.commit()?;
     writer.wait_merging_threads()?;
+    if kb_changed && !report.interrupted {
+        stamp.kb_fingerprint = kb.fingerprint().to_string();
+        handle.write_stamp(&stamp)?;
+    }
     reader.reload()?;
     report.total = reader.searcher().num_docs();
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -240,6 +260,7 @@ pub fn index_paths(
 fn process(
     file: &FileEntry,
     known: &std::collections::HashMap<String, IndexedFile>,
+    kb_changed: bool,
     kb: &Kb,
     fields: &super::schema::Fields,
     max_bytes: u64,
@@ -247,17 +268,23 @@ fn process(
     let path = file.path.to_string_lossy().into_owned();
     let skip = |reason: SkipReason| Outcome::Skip {
         path: path.clone(),
-        skip: Skipped { path: file.path.clone(), reason: reason.to_string() },
+        skip: Skipped {
+            path: file.path.clone(),
+            reason: reason.to_string(),
+        },
     };
     if file.size > max_bytes {
-        return skip(SkipReason::TooLarge { size: file.size, limit: max_bytes });
+        return skip(SkipReason::TooLarge {
+            size: file.size,
+            limit: max_bytes,
+        });
     }
     let bytes = match read_bounded(&file.path, max_bytes) {
         Ok(b) => b,
         Err(e) => return skip(e),
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
-    let refreshed = known.get(&path).is_some_and(|k| k.hash == hash);
+    let refreshed = !kb_changed && known.get(&path).is_some_and(|k| k.hash == hash);
     let Some(kind) = source_kind(&file.path) else {
         return skip(SkipReason::Unreadable("not a report file".into()));
     };
@@ -266,9 +293,18 @@ fn process(
         Err(e) => return skip(e),
     };
     let ents = entities(&article, kb);
-    let stamp = FileStamp { path: &path, hash: &hash, size: file.size, mtime: file.mtime };
+    let stamp = FileStamp {
+        path: &path,
+        hash: &hash,
+        size: file.size,
+        mtime: file.mtime,
+    };
     let doc = to_document(fields, &stamp, &article, &ents);
-    Outcome::Doc { path, doc: Box::new(doc), refreshed }
+    Outcome::Doc {
+        path,
+        doc: Box::new(doc),
+        refreshed,
+    }
 }
 
 /// Reads a file, refusing to read more than `max` bytes even if it grew.
@@ -280,7 +316,10 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, SkipReason> {
         .read_to_end(&mut buf)
         .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if buf.len() as u64 > max {
-        return Err(SkipReason::TooLarge { size: buf.len() as u64, limit: max });
+        return Err(SkipReason::TooLarge {
+            size: buf.len() as u64,
+            limit: max,
+        });
     }
     if buf.is_empty() {
         return Err(SkipReason::Empty);

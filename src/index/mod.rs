@@ -27,9 +27,15 @@ pub fn default_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "threatdex").map(|d| d.data_dir().join("index"))
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-struct VersionStamp {
-    schema_version: u32,
+/// What the index directory records about the build that wrote it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct VersionStamp {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// [`crate::kb::Kb::fingerprint`] of the knowledge base the documents
+    /// were extracted with.
+    #[serde(default)]
+    pub kb_fingerprint: String,
 }
 
 /// An opened index with its field handles.
@@ -51,7 +57,11 @@ impl IndexHandle {
         check_version(dir)?;
         let index = Index::open_in_dir(dir)?;
         let fields = fields(&index.schema())?;
-        Ok(IndexHandle { index, fields, dir: dir.to_path_buf() })
+        Ok(IndexHandle {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// Opens the index, creating it (and its directory) when absent.
@@ -62,15 +72,46 @@ impl IndexHandle {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, fields) = build_schema();
         let index = Index::create_in_dir(dir, schema)?;
-        let stamp = serde_json::to_vec(&VersionStamp { schema_version: SCHEMA_VERSION })?;
-        let file = dir.join(VERSION_FILE);
-        std::fs::write(&file, stamp).map_err(|e| Error::io(file, e))?;
-        Ok(IndexHandle { index, fields, dir: dir.to_path_buf() })
+        let handle = IndexHandle {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        };
+        handle.write_stamp(&VersionStamp {
+            schema_version: SCHEMA_VERSION,
+            kb_fingerprint: String::new(),
+        })?;
+        Ok(handle)
+    }
+
+    /// The version stamp of the index.
+    pub fn stamp(&self) -> VersionStamp {
+        read_stamp(&self.dir)
+    }
+
+    /// Replaces the version stamp atomically (write, then rename).
+    pub fn write_stamp(&self, stamp: &VersionStamp) -> Result<()> {
+        let file = self.dir.join(VERSION_FILE);
+        let tmp = self.dir.join(format!("{VERSION_FILE}.tmp"));
+        std::fs::write(&tmp, serde_json::to_vec(stamp)?).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &file).map_err(|e| Error::io(file, e))
+    }
+
+    /// Replaces the index's actor catalogue atomically.
+    pub fn write_imported_actors(&self, tsv: &str) -> Result<()> {
+        let file = self.dir.join(KB_FILE);
+        let tmp = self.dir.join(format!("{KB_FILE}.tmp"));
+        std::fs::write(&tmp, tsv).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &file).map_err(|e| Error::io(file, e))
     }
 
     /// A reader that sees the last commit.
     pub fn reader(&self) -> Result<IndexReader> {
-        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
     }
 
     /// The imported actor catalogue of this index, if `kb import` wrote one.
@@ -84,14 +125,21 @@ impl IndexHandle {
     }
 }
 
-fn check_version(dir: &Path) -> Result<()> {
-    let file = dir.join(VERSION_FILE);
-    let found = std::fs::read(&file)
+fn read_stamp(dir: &Path) -> VersionStamp {
+    std::fs::read(dir.join(VERSION_FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<VersionStamp>(&b).ok())
-        .map_or(0, |s| s.schema_version);
+        .unwrap_or_default()
+}
+
+fn check_version(dir: &Path) -> Result<()> {
+    let found = read_stamp(dir).schema_version;
     if found != SCHEMA_VERSION {
-        return Err(Error::SchemaVersion { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
+        return Err(Error::SchemaVersion {
+            path: dir.to_path_buf(),
+            found,
+            expected: SCHEMA_VERSION,
+        });
     }
     Ok(())
 }
@@ -124,10 +172,16 @@ pub fn indexed_files(reader: &IndexReader) -> Result<HashMap<String, IndexedFile
         for doc in seg.doc_ids_alive() {
             path.clear();
             hash.clear();
-            let Some(ord) = paths.term_ords(doc).next() else { continue };
-            paths.ord_to_str(ord, &mut path).map_err(|e| Error::io("index", e))?;
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
+            paths
+                .ord_to_str(ord, &mut path)
+                .map_err(|e| Error::io("index", e))?;
             if let Some(h) = hashes.term_ords(doc).next() {
-                hashes.ord_to_str(h, &mut hash).map_err(|e| Error::io("index", e))?;
+                hashes
+                    .ord_to_str(h, &mut hash)
+                    .map_err(|e| Error::io("index", e))?;
             }
             out.insert(
                 path.clone(),

@@ -108,7 +108,9 @@ impl Dimension {
 
     /// Parses a dimension name.
     pub fn from_name(name: &str) -> Option<Dimension> {
-        Dimension::ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(name.trim()))
+        Dimension::ALL
+            .into_iter()
+            .find(|d| d.name().eq_ignore_ascii_case(name.trim()))
     }
 
     /// The facet root of the dimension (`/actor`).
@@ -151,8 +153,14 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
         facets: b.add_facet_field(names::FACETS, FacetOptions::default().set_stored()),
         hash: b.add_text_field(names::HASH, STRING | STORED | FAST),
-        size: b.add_u64_field(names::SIZE, NumericOptions::default().set_stored().set_fast()),
-        mtime: b.add_i64_field(names::MTIME, NumericOptions::default().set_stored().set_fast()),
+        size: b.add_u64_field(
+            names::SIZE,
+            NumericOptions::default().set_stored().set_fast(),
+        ),
+        mtime: b.add_i64_field(
+            names::MTIME,
+            NumericOptions::default().set_stored().set_fast(),
+        ),
     };
     (b.build(), fields)
 }
@@ -161,7 +169,9 @@ pub fn build_schema() -> (Schema, Fields) {
 pub fn fields(schema: &Schema) -> Result<Fields> {
     let f = |name: &str| {
         schema.get_field(name).map_err(|_| {
-            Error::Tantivy(tantivy::TantivyError::SchemaError(format!("missing field {name}")))
+            Error::Tantivy(tantivy::TantivyError::SchemaError(format!(
+                "missing field {name}"
+            )))
         })
     };
     Ok(Fields {
@@ -180,7 +190,9 @@ pub fn fields(schema: &Schema) -> Result<Fields> {
 
 /// Converts a calendar date into the index's date type (midnight UTC).
 pub fn to_datetime(d: NaiveDate) -> DateTime {
-    let secs = d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+    let secs = d
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp());
     DateTime::from_timestamp_secs(secs)
 }
 
@@ -227,7 +239,10 @@ pub fn to_document(
     if let Some(d) = article.date {
         doc.add_date(f.date, to_datetime(d));
         doc.add_facet(f.facets, Dimension::Year.facet(&d.year().to_string()));
-        doc.add_facet(f.facets, Dimension::Month.facet(&format!("{:04}-{:02}", d.year(), d.month())));
+        doc.add_facet(
+            f.facets,
+            Dimension::Month.facet(&format!("{:04}-{:02}", d.year(), d.month())),
+        );
     }
     let dims = [
         (Dimension::Actor, &entities.actors),
@@ -264,7 +279,11 @@ pub struct StoredDoc {
 
 /// Reads the stored fields of a document.
 pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
-    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     let mut out = StoredDoc {
         path: text(f.path).unwrap_or_default(),
         title: text(f.title).unwrap_or_default(),
@@ -274,13 +293,20 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
             .get_all(f.tags)
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
-        date: doc.get_first(f.date).and_then(|v| v.as_datetime()).and_then(from_datetime),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(from_datetime),
         entities: Entities::default(),
     };
     for v in doc.get_all(f.facets) {
-        let OwnedValue::Facet(facet) = OwnedValue::from(v) else { continue };
+        let OwnedValue::Facet(facet) = OwnedValue::from(v) else {
+            continue;
+        };
         let mut parts = facet.to_path().into_iter();
-        let (Some(root), Some(value)) = (parts.next(), parts.next()) else { continue };
+        let (Some(root), Some(value)) = (parts.next(), parts.next()) else {
+            continue;
+        };
         let target = match Dimension::from_name(root) {
             Some(Dimension::Actor) => &mut out.entities.actors,
             Some(Dimension::Country) => &mut out.entities.countries,

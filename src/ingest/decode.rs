@@ -91,7 +91,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Guesses the encoding of bytes that are not valid UTF-8.
 fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
-    det.feed(&bytes[..bytes.len().min(64 * 1024)], bytes.len() <= 64 * 1024);
+    det.feed(
+        &bytes[..bytes.len().min(64 * 1024)],
+        bytes.len() <= 64 * 1024,
+    );
     det.guess(None, chardetng::Utf8Detection::Allow)
 }
 
@@ -109,7 +112,8 @@ mod tests {
 
     #[test]
     fn windows_1252_detected_without_declaration() {
-        let text = b"Le caf\xe9 de la soci\xe9t\xe9 a \xe9t\xe9 pirat\xe9 par un groupe \x93APT\x94.";
+        let text =
+            b"Le caf\xe9 de la soci\xe9t\xe9 a \xe9t\xe9 pirat\xe9 par un groupe \x93APT\x94.";
         let s = decode(text, false).unwrap();
         assert!(s.contains("société"), "{s}");
     }

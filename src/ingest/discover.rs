@@ -46,7 +46,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         let canon = match root.canonicalize() {
             Ok(p) => p,
             Err(e) => {
-                out.errors.push(Skipped { path: root.clone(), reason: e.to_string() });
+                out.errors.push(Skipped {
+                    path: root.clone(),
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
@@ -61,11 +64,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    out.errors.push(Skipped { path: error_path(&e).unwrap_or_else(|| canon.clone()), reason: error_reason(&e) });
+                    out.errors.push(Skipped {
+                        path: error_path(&e).unwrap_or_else(|| canon.clone()),
+                        reason: error_reason(&e),
+                    });
                     continue;
                 }
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) || source_kind(entry.path()).is_none() {
+            if !entry.file_type().is_some_and(|t| t.is_file())
+                || source_kind(entry.path()).is_none()
+            {
                 continue;
             }
             match entry.metadata() {
@@ -95,7 +103,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 fn error_path(e: &ignore::Error) -> Option<PathBuf> {
     match e {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::Partial(errs) => errs.first().and_then(error_path),
         _ => None,
@@ -123,7 +133,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir_all(d.join("b/c")).unwrap();
-        for f in ["b/c/z.HTML", "a.txt", "b/notes.md", "b/x.json", "b/img.png", "b/page.htm", "b/README.md", ".hidden.txt"] {
+        for f in [
+            "b/c/z.HTML",
+            "a.txt",
+            "b/notes.md",
+            "b/x.json",
+            "b/img.png",
+            "b/page.htm",
+            "b/README.md",
+            ".hidden.txt",
+        ] {
             std::fs::write(d.join(f), "x").unwrap();
         }
         std::fs::write(d.join("b").join(IGNORE_FILE), "README.md\n").unwrap();
@@ -131,9 +150,18 @@ mod tests {
         let names: Vec<String> = found
             .files
             .iter()
-            .map(|f| f.path.strip_prefix(d.canonicalize().unwrap()).unwrap().display().to_string())
+            .map(|f| {
+                f.path
+                    .strip_prefix(d.canonicalize().unwrap())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
             .collect();
-        assert_eq!(names, vec!["a.txt", "b/c/z.HTML", "b/notes.md", "b/page.htm"]);
+        assert_eq!(
+            names,
+            vec!["a.txt", "b/c/z.HTML", "b/notes.md", "b/page.htm"]
+        );
         assert!(found.errors.is_empty());
     }
 
@@ -147,7 +175,11 @@ mod tests {
         std::os::unix::fs::symlink(d, d.join("a/loop")).unwrap();
         let found = discover(&[d.to_path_buf()]);
         assert_eq!(found.files.len(), 1);
-        assert!(found.errors.iter().any(|e| e.reason.contains("loop")), "{:?}", found.errors);
+        assert!(
+            found.errors.iter().any(|e| e.reason.contains("loop")),
+            "{:?}",
+            found.errors
+        );
     }
 
     #[test]

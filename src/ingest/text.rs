@@ -13,7 +13,9 @@ pub fn extract(text: &str, kind: SourceKind) -> Article {
     let (front, body) = split_front_matter(text);
     let mut article = Article::default();
     for line in front.lines() {
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim().trim_matches(['"', '\'']);
         match key.trim().to_ascii_lowercase().as_str() {
             "title" if !value.is_empty() => article.title = Some(value.to_string()),
@@ -31,7 +33,10 @@ pub fn extract(text: &str, kind: SourceKind) -> Article {
     }
     let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
     if article.title.is_none() {
-        article.title = lines.next().map(|l| clean_heading(l, kind)).filter(|t| !t.is_empty());
+        article.title = lines
+            .next()
+            .map(|l| clean_heading(l, kind))
+            .filter(|t| !t.is_empty());
     }
     if article.date.is_none() {
         article.date = body
@@ -48,9 +53,13 @@ pub fn extract(text: &str, kind: SourceKind) -> Article {
 
 /// Splits off a leading YAML front-matter block (`---` … `---`).
 fn split_front_matter(text: &str) -> (&str, &str) {
-    let Some(rest) = text.strip_prefix("---") else { return ("", text) };
+    let Some(rest) = text.strip_prefix("---") else {
+        return ("", text);
+    };
     let rest = rest.trim_start_matches(['\r', ' ', '\t']);
-    let Some(rest) = rest.strip_prefix('\n') else { return ("", text) };
+    let Some(rest) = rest.strip_prefix('\n') else {
+        return ("", text);
+    };
     for (i, _) in rest.match_indices("\n---") {
         let after = &rest[i + 4..];
         if after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n") {
@@ -66,7 +75,10 @@ fn clean_heading(line: &str, kind: SourceKind) -> String {
     if kind == SourceKind::Markdown || l.starts_with('#') {
         l = l.trim_start_matches('#').trim();
     }
-    let l = l.trim_start_matches("Title:").trim_start_matches("TITLE:").trim();
+    let l = l
+        .trim_start_matches("Title:")
+        .trim_start_matches("TITLE:")
+        .trim();
     l.replace("**", "").replace("__", "").trim().to_string()
 }
 
@@ -74,7 +86,9 @@ fn clean_heading(line: &str, kind: SourceKind) -> String {
 /// publication date.
 fn is_update_line(line: &str) -> bool {
     let l = line.to_ascii_lowercase();
-    l.starts_with("updated") || l.starts_with("last updated") || l.starts_with("modified")
+    l.starts_with("updated")
+        || l.starts_with("last updated")
+        || l.starts_with("modified")
         || l.starts_with("revised")
 }
 
@@ -108,7 +122,10 @@ mod tests {
 
     #[test]
     fn title_first_line_date_second() {
-        let a = extract("Partners in crime\nSeptember 16, 2020\n\nBody text.", SourceKind::Text);
+        let a = extract(
+            "Partners in crime\nSeptember 16, 2020\n\nBody text.",
+            SourceKind::Text,
+        );
         assert_eq!(a.title.as_deref(), Some("Partners in crime"));
         assert_eq!(a.date, d(2020, 9, 16));
         assert!(a.text.contains("Body text."));
@@ -124,7 +141,10 @@ mod tests {
 
     #[test]
     fn updated_line_is_not_the_date() {
-        let a = extract("Title\nUpdated: 2024-05-01\nDate: 2024-04-02\n", SourceKind::Text);
+        let a = extract(
+            "Title\nUpdated: 2024-05-01\nDate: 2024-04-02\n",
+            SourceKind::Text,
+        );
         assert_eq!(a.date, d(2024, 4, 2));
     }
 

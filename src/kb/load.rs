@@ -25,7 +25,10 @@ fn rows<'a>(
             return Some(Err(Error::Kb {
                 file: file.to_string(),
                 line: i + 1,
-                message: format!("expected {columns} tab-separated columns, found {}", fields.len()),
+                message: format!(
+                    "expected {columns} tab-separated columns, found {}",
+                    fields.len()
+                ),
             }));
         }
         fields.resize(columns, "");
@@ -44,7 +47,10 @@ fn aliases(list: &str) -> Vec<Alias> {
                 b'?' => (AliasKind::Ambiguous, &s[1..]),
                 _ => (AliasKind::Plain, s),
             };
-            Alias { name: name.trim().to_string(), kind }
+            Alias {
+                name: name.trim().to_string(),
+                kind,
+            }
         })
         .filter(|a| !a.name.is_empty())
         .collect()
@@ -174,19 +180,32 @@ mod tests {
     fn actors_rows_markers_and_blockers() {
         let (actors, blockers) = parse_actors(ACTORS, "t").unwrap();
         assert_eq!(actors.len(), 3);
-        assert_eq!((actors[2].canonical.as_str(), actors[2].canonical_kind), ("Play", AliasKind::Common));
+        assert_eq!(
+            (actors[2].canonical.as_str(), actors[2].canonical_kind),
+            ("Play", AliasKind::Common)
+        );
         assert_eq!(actors[1].origin.as_deref(), Some("KP"));
         assert_eq!(actors[1].mitre, None);
-        assert_eq!(actors[1].aliases[1], Alias { name: "ZINC".into(), kind: AliasKind::Common });
+        assert_eq!(
+            actors[1].aliases[1],
+            Alias {
+                name: "ZINC".into(),
+                kind: AliasKind::Common
+            }
+        );
         assert_eq!(actors[1].aliases[2].kind, AliasKind::Ambiguous);
         assert_eq!(blockers, vec!["Cobalt Strike", "Play Store"]);
     }
 
     #[test]
     fn bad_rows_are_errors_with_line_numbers() {
-        let err = parse_actors("a\tb\tc\td\te\tf\n", "x").unwrap_err().to_string();
+        let err = parse_actors("a\tb\tc\td\te\tf\n", "x")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 1"), "{err}");
-        let err = parse_countries("# c\nUSA\tUnited States\t\t\n", "c").unwrap_err().to_string();
+        let err = parse_countries("# c\nUSA\tUnited States\t\t\n", "c")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2") && err.contains("USA"), "{err}");
     }
 }

@@ -75,7 +75,11 @@ impl Matcher {
                 entries.push(Vec::new());
                 patterns.len() - 1
             });
-            let e = Entry { target, form: form.to_string(), kind };
+            let e = Entry {
+                target,
+                form: form.to_string(),
+                kind,
+            };
             if !entries[slot].contains(&e) {
                 entries[slot].push(e);
             }

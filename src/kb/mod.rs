@@ -6,6 +6,7 @@
 //! can merge more actors with `threatdex kb import`, which writes a TSV of the
 //! same shape into the index directory.
 
+pub mod import;
 mod load;
 pub mod matcher;
 
@@ -111,6 +112,7 @@ pub struct Kb {
     country_blockers: Vec<String>,
     actor_by_name: HashMap<String, Vec<usize>>,
     country_by_name: HashMap<String, usize>,
+    fingerprint: String,
     /// Built on first use: searches never need it, and it costs a few ms.
     matcher: std::sync::OnceLock<Matcher>,
 }
@@ -121,9 +123,9 @@ impl Kb {
         Kb::with_extra_actors(None)
     }
 
-    /// Loads the built-in knowledge base, with the actors of `extra` (a TSV in
-    /// the shape of `actors.tsv`, as written by `kb import`) in place of the
-    /// built-in catalogue when given.
+    /// Loads the built-in knowledge base, with the actor catalogue `extra` (a
+    /// TSV in the shape of `actors.tsv`, written by `kb import` as the
+    /// built-in catalogue merged with the imports) in its place when given.
     pub fn with_extra_actors(extra: Option<&str>) -> Result<Kb> {
         let (actors, blockers) = match extra {
             Some(text) => parse_actors(text, "imported actors")?,
@@ -131,7 +133,14 @@ impl Kb {
         };
         let (countries, country_blockers) = parse_countries(COUNTRIES_TSV, "countries.tsv")?;
         let sectors = parse_sectors(SECTORS_TSV, "sectors.tsv")?;
-        Ok(Kb::from_parts(actors, blockers, countries, country_blockers, sectors))
+        let mut kb = Kb::from_parts(actors, blockers, countries, country_blockers, sectors);
+        let mut h = blake3::Hasher::new();
+        for part in [extra.unwrap_or(ACTORS_TSV), COUNTRIES_TSV, SECTORS_TSV] {
+            h.update(part.as_bytes());
+            h.update(b"\0");
+        }
+        kb.fingerprint = h.finalize().to_hex()[..16].to_string();
+        Ok(kb)
     }
 
     /// Builds a knowledge base from parsed parts (used by tests and import).
@@ -171,8 +180,15 @@ impl Kb {
             country_blockers,
             actor_by_name,
             country_by_name,
+            fingerprint: String::new(),
             matcher: std::sync::OnceLock::new(),
         }
+    }
+
+    /// A short digest of the knowledge-base data: when it changes, indexed
+    /// documents must be extracted again.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// All actors, in catalogue order.
@@ -229,7 +245,9 @@ impl Kb {
 
     /// Resolves an ISO code, a name, a short form or a demonym to a country.
     pub fn resolve_country(&self, name: &str) -> Option<&Country> {
-        self.country_by_name.get(&fold(name.trim())).map(|&i| &self.countries[i])
+        self.country_by_name
+            .get(&fold(name.trim()))
+            .map(|&i| &self.countries[i])
     }
 
     /// Resolves a sector id or label (any case) to a sector.
@@ -238,7 +256,11 @@ impl Kb {
         self.sectors
             .iter()
             .find(|s| fold(&s.id) == f || fold(&s.label) == f)
-            .or_else(|| self.sectors.iter().find(|s| s.triggers.iter().any(|t| fold(t) == f)))
+            .or_else(|| {
+                self.sectors
+                    .iter()
+                    .find(|s| s.triggers.iter().any(|t| fold(t) == f))
+            })
     }
 }
 

@@ -1,7 +1,9 @@
 //! Output for people: aligned, optionally coloured text.
 
 use super::display_path;
-use crate::model::{Article, CrossTab, Entities, FacetResults, IndexReport, SearchResults, Snippet};
+use crate::model::{
+    Article, CrossTab, Entities, FacetResults, IndexReport, SearchResults, Snippet,
+};
 use std::io::{self, Write};
 
 const BOLD: &str = "\x1b[1m";
@@ -40,7 +42,10 @@ pub fn index_report(w: &mut impl Write, r: &IndexReport, index_dir: &str) -> io:
         index_dir
     )?;
     if r.interrupted {
-        writeln!(w, "interrupted: the documents processed so far were committed")?;
+        writeln!(
+            w,
+            "interrupted: the documents processed so far were committed"
+        )?;
     }
     Ok(())
 }
@@ -69,9 +74,21 @@ pub fn search(w: &mut impl Write, r: &SearchResults, style: Style) -> io::Result
         return writeln!(w, "no reports match");
     }
     for (i, h) in r.hits.iter().enumerate() {
-        let date = h.date.map_or_else(|| "undated".to_string(), |d| d.to_string());
-        let title = if h.title.is_empty() { "(untitled)" } else { &h.title };
-        write!(w, "{:>2}. {}  {}", i + 1, style.paint(BOLD, title), style.paint(DIM, &date))?;
+        let date = h
+            .date
+            .map_or_else(|| "undated".to_string(), |d| d.to_string());
+        let title = if h.title.is_empty() {
+            "(untitled)"
+        } else {
+            &h.title
+        };
+        write!(
+            w,
+            "{:>2}. {}  {}",
+            i + 1,
+            style.paint(BOLD, title),
+            style.paint(DIM, &date)
+        )?;
         if let Some(s) = h.score {
             write!(w, "  {}", style.paint(DIM, &format!("score {s:.2}")))?;
         }
@@ -115,7 +132,11 @@ pub fn facets(w: &mut impl Write, r: &FacetResults, style: Style) -> io::Result<
             writeln!(w, "  (none)")?;
             continue;
         }
-        let width = values.iter().map(|v| v.value.chars().count()).max().unwrap_or(0);
+        let width = values
+            .iter()
+            .map(|v| v.value.chars().count())
+            .max()
+            .unwrap_or(0);
         let max = values.iter().map(|v| v.count).max().unwrap_or(1).max(1);
         let digits = max.to_string().len();
         for v in values {
@@ -138,9 +159,23 @@ pub fn facets(w: &mut impl Write, r: &FacetResults, style: Style) -> io::Result<
 
 /// Writes a cross-tab as an aligned table.
 pub fn cross(w: &mut impl Write, c: &CrossTab, style: Style) -> io::Result<()> {
-    writeln!(w, "{}", style.paint(BOLD, &format!("{} × {}", c.row_field, c.column_field)))?;
-    let first = c.rows.iter().map(|r| r.chars().count()).max().unwrap_or(0).max(c.row_field.len());
-    let widths: Vec<usize> = c.columns.iter().map(|col| col.chars().count().max(3)).collect();
+    writeln!(
+        w,
+        "{}",
+        style.paint(BOLD, &format!("{} × {}", c.row_field, c.column_field))
+    )?;
+    let first = c
+        .rows
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(c.row_field.len());
+    let widths: Vec<usize> = c
+        .columns
+        .iter()
+        .map(|col| col.chars().count().max(3))
+        .collect();
     write!(w, "  {:<first$}", "")?;
     for (col, wd) in c.columns.iter().zip(&widths) {
         write!(w, "  {col:>wd$}")?;
@@ -149,7 +184,11 @@ pub fn cross(w: &mut impl Write, c: &CrossTab, style: Style) -> io::Result<()> {
     for (row, counts) in c.rows.iter().zip(&c.counts) {
         write!(w, "  {row:<first$}")?;
         for (n, wd) in counts.iter().zip(&widths) {
-            let cell = if *n == 0 { ".".to_string() } else { n.to_string() };
+            let cell = if *n == 0 {
+                ".".to_string()
+            } else {
+                n.to_string()
+            };
             write!(w, "  {cell:>wd$}")?;
         }
         writeln!(w)?;
@@ -161,7 +200,11 @@ pub fn cross(w: &mut impl Write, c: &CrossTab, style: Style) -> io::Result<()> {
 pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> io::Result<()> {
     writeln!(w, "== {path}")?;
     writeln!(w, "title:     {}", a.title.as_deref().unwrap_or("(none)"))?;
-    writeln!(w, "date:      {}", a.date.map_or_else(|| "(none)".into(), |d| d.to_string()))?;
+    writeln!(
+        w,
+        "date:      {}",
+        a.date.map_or_else(|| "(none)".into(), |d| d.to_string())
+    )?;
     writeln!(w, "url:       {}", a.url.as_deref().unwrap_or("(none)"))?;
     writeln!(w, "tags:      {}", a.tags.join(", "))?;
     writeln!(w, "actors:    {}", e.actors.join(", "))?;

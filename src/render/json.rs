@@ -1,7 +1,9 @@
 //! JSON output, built with serde from dedicated wire structs.
 
 use super::display_path;
-use crate::model::{Article, CrossTab, Entities, FacetCount, FacetResults, IndexReport, SearchResults};
+use crate::model::{
+    Article, CrossTab, Entities, FacetCount, FacetResults, IndexReport, SearchResults,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -91,7 +93,12 @@ pub fn search(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
                 sectors: &h.entities.sectors,
                 tags: &h.tags,
                 snippet: &h.snippet.text,
-                highlights: h.snippet.highlights.iter().map(|r| [r.start, r.end]).collect(),
+                highlights: h
+                    .snippet
+                    .highlights
+                    .iter()
+                    .map(|r| [r.start, r.end])
+                    .collect(),
             })
             .collect(),
     };
@@ -132,9 +139,17 @@ fn cross_json(c: &CrossTab) -> CrossJson<'_> {
 pub fn facets(w: &mut impl Write, r: &FacetResults) -> io::Result<()> {
     let out = FacetsJson {
         total: r.total,
-        facets: r.facets.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect(),
+        facets: r
+            .facets
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .collect(),
         cross: r.cross.first().map(cross_json),
-        crosses: if r.cross.len() > 1 { r.cross.iter().map(cross_json).collect() } else { Vec::new() },
+        crosses: if r.cross.len() > 1 {
+            r.cross.iter().map(cross_json).collect()
+        } else {
+            Vec::new()
+        },
     };
     serde_json::to_writer(&mut *w, &out)?;
     writeln!(w)
@@ -180,6 +195,12 @@ pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> i
 
 /// Writes one JSON line for a file that could not be extracted.
 pub fn extract_skipped(w: &mut impl Write, path: &str, reason: &str) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, &SkippedLine { path, skipped: reason })?;
+    serde_json::to_writer(
+        &mut *w,
+        &SkippedLine {
+            path,
+            skipped: reason,
+        },
+    )?;
     writeln!(w)
 }
