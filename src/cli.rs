@@ -39,8 +39,33 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Who is this actor? Canonical name, aliases, origin, reports and dates.
     Actor(ActorArgs),
+    /// Write a self-contained HTML (or Markdown) report with charts.
+    Report(ReportArgs),
     /// Manage the knowledge base (import MISP or ATT&CK actor catalogues).
     Kb(KbArgs),
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Optional query restricting the reports summarised.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Output file: .html (self-contained page with SVG charts) or .md.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Values per chart and rows/columns of the heat map.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Number of top reports listed with their snippets.
+    #[arg(long, default_value_t = 10)]
+    pub reports: usize,
+    /// Title of the report page.
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 /// Arguments of `actor`.
@@ -160,8 +185,9 @@ pub struct FacetsArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Dimension(s) to count: actor, country, sector, origin, year, month.
-    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "sector", "origin", "year", "month"])]
+    /// Dimension(s) to count: actor, country, sector, origin, year, quarter,
+    /// month. Time buckets keep empty periods so timelines have no holes.
+    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "sector", "origin", "year", "quarter", "month"])]
     pub by: Vec<String>,
     /// Two-way table of two dimensions, e.g. actor,sector.
     #[arg(long, value_name = "ROWS,COLUMNS")]
@@ -170,8 +196,14 @@ pub struct FacetsArgs {
     #[arg(long, default_value_t = 10)]
     pub top: usize,
     /// Print counts as JSON.
-    #[arg(long)]
+    #[arg(long, group = "format")]
     pub json: bool,
+    /// Print counts as CSV (for spreadsheets).
+    #[arg(long, group = "format")]
+    pub csv: bool,
+    /// Print counts as Markdown tables (for reports).
+    #[arg(long, group = "format")]
+    pub markdown: bool,
 }
 
 /// Arguments of `extract`.

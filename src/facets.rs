@@ -61,14 +61,24 @@ pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> 
     let (Some(first), Some(last)) = (list.first(), list.last()) else {
         return list;
     };
+    // (year, period): period is the month, the quarter, or 1 for years.
     let parse = |v: &str| -> Option<(i32, u32)> {
         match dim {
             Dimension::Year => Some((v.parse().ok()?, 1)),
+            Dimension::Quarter => {
+                let (y, q) = v.split_once("-Q")?;
+                Some((y.parse().ok()?, q.parse().ok()?))
+            }
             _ => {
                 let (y, m) = v.split_once('-')?;
                 Some((y.parse().ok()?, m.parse().ok()?))
             }
         }
+    };
+    let periods = match dim {
+        Dimension::Year => 1,
+        Dimension::Quarter => 4,
+        _ => 12,
     };
     let (Some(mut cur), Some(end)) = (parse(&first.value), parse(&last.value)) else {
         return list;
@@ -78,6 +88,7 @@ pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> 
     while cur <= end {
         let label = match dim {
             Dimension::Year => cur.0.to_string(),
+            Dimension::Quarter => format!("{:04}-Q{}", cur.0, cur.1),
             _ => format!("{:04}-{:02}", cur.0, cur.1),
         };
         let count = match it.peek() {
@@ -88,11 +99,7 @@ pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> 
             value: label,
             count,
         });
-        cur = match dim {
-            Dimension::Year => (cur.0 + 1, 1),
-            _ if cur.1 == 12 => (cur.0 + 1, 1),
-            _ => (cur.0, cur.1 + 1),
-        };
+        cur = if cur.1 >= periods { (cur.0 + 1, 1) } else { (cur.0, cur.1 + 1) };
     }
     out
 }
@@ -155,6 +162,13 @@ mod tests {
             filled.iter().map(|f| f.count).collect::<Vec<_>>(),
             vec![2, 0, 0, 1]
         );
+    }
+
+    #[test]
+    fn quarters_without_reports_are_kept() {
+        let filled = fill_time_gaps(Dimension::Quarter, vec![fc("2023-Q4", 1), fc("2024-Q2", 5)]);
+        let labels: Vec<&str> = filled.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(labels, vec!["2023-Q4", "2024-Q1", "2024-Q2"]);
     }
 
     #[test]

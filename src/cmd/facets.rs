@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use threatdex::index::schema::Dimension;
 use threatdex::index::IndexHandle;
 use threatdex::query::{self, Filters};
-use threatdex::render::{human, json};
+use threatdex::render::{human, json, table};
 
 fn dimension(name: &str) -> Result<Dimension> {
     Dimension::from_name(name)
@@ -67,6 +67,10 @@ pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if args.json {
         json::facets(&mut out, &results)?;
+    } else if args.csv {
+        table::facets_csv(&mut out, &results)?;
+    } else if args.markdown {
+        table::facets_markdown(&mut out, &results)?;
     } else {
         human::facets(&mut out, &results, stdout_style())?;
     }

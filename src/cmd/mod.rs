@@ -6,6 +6,7 @@ mod extract;
 mod facets;
 mod index;
 mod kb;
+mod report;
 mod search;
 
 use crate::cli::{Cli, Command, FilterArgs};
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Facets(a) => facets::run(&dir, a),
         Command::Extract(a) => extract::run(a),
         Command::Actor(a) => actor::run(&dir, a),
+        Command::Report(a) => report::run(&dir, a),
         Command::Kb(a) => kb::run(&dir, a),
     }
 }

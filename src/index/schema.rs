@@ -32,7 +32,7 @@ pub struct Fields {
     /// Publication date (indexed, fast, stored).
     pub date: Field,
     /// One facet field with roots `/actor`, `/country`, `/sector`,
-    /// `/origin`, `/year` and `/month`.
+    /// `/origin`, `/year`, `/quarter` and `/month`.
     pub facets: Field,
     /// BLAKE3 hash of the file's bytes.
     pub hash: Field,
@@ -79,18 +79,21 @@ pub enum Dimension {
     Origin,
     /// Publication year.
     Year,
+    /// Publication quarter (`YYYY-Qn`).
+    Quarter,
     /// Publication month (`YYYY-MM`).
     Month,
 }
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Dimension; 6] = [
+    pub const ALL: [Dimension; 7] = [
         Dimension::Actor,
         Dimension::Country,
         Dimension::Sector,
         Dimension::Origin,
         Dimension::Year,
+        Dimension::Quarter,
         Dimension::Month,
     ];
 
@@ -102,6 +105,7 @@ impl Dimension {
             Dimension::Sector => "sector",
             Dimension::Origin => "origin",
             Dimension::Year => "year",
+            Dimension::Quarter => "quarter",
             Dimension::Month => "month",
         }
     }
@@ -125,7 +129,7 @@ impl Dimension {
 
     /// Returns true if and only if the dimension is a time bucket.
     pub fn is_time(self) -> bool {
-        matches!(self, Dimension::Year | Dimension::Month)
+        matches!(self, Dimension::Year | Dimension::Quarter | Dimension::Month)
     }
 }
 
@@ -199,6 +203,11 @@ pub fn to_datetime(d: NaiveDate) -> DateTime {
 /// Converts the index's date type back to a calendar date.
 pub fn from_datetime(d: DateTime) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|t| t.date_naive())
+}
+
+/// The quarter bucket of a date (`2024-Q3`).
+pub fn quarter_label(d: NaiveDate) -> String {
+    format!("{:04}-Q{}", d.year(), (d.month() - 1) / 3 + 1)
 }
 
 /// The identity of a file as stored in the index.
