@@ -13,9 +13,11 @@
 //!    Emotet, REvil) need the exact case (or title case of an all-capitals
 //!    name), must not run on into another capitalised word ("Cobalt Strike",
 //!    "Play Store"), and need a word for the people behind the name ("group",
-//!    "actor", "APT", "gang", "operators"…) within a few words. Words about the
-//!    activity ("ransomware", "campaign", "threat") are not enough: "REvil
-//!    ransomware" and "Emotet campaigns" name the malware, not the crew.
+//!    "actor", "APT", "gang", "operators"…) attached to it in the same clause:
+//!    right after it ("the Conti ransomware gang", "ZINC threat actor") or
+//!    right before it ("the group behind REvil", "threat actor ZINC"). Words
+//!    about the activity ("ransomware", "campaign", "threat") are not enough:
+//!    "REvil ransomware" and "Emotet campaigns" name the malware, not the crew.
 //! 5. Text inside a URL or link path ("https://…/sandworm-android-malware/",
 //!    "(/us/threat-actor-profile-ta505)") is an address, not prose: nothing
 //!    there counts.
@@ -57,9 +59,28 @@ const CONTEXT_WORDS: &[&str] = &[
     "team",
 ];
 
-/// How many words on each side of an ordinary-word alias are searched for a
-/// context word.
-const CONTEXT_WINDOW: usize = 6;
+/// Words that may stand between an ordinary-word alias and the word for
+/// its people after it: "Conti ransomware gang", "Emotet botnet operators",
+/// "ZINC threat actor", "REvil's affiliates".
+const MODIFIER_WORDS: &[&str] = &[
+    "ransomware", "ransomware-as-a-service", "raas", "malware", "botnet", "threat", "hacking",
+    "cybercrime", "cybercriminal", "criminal", "extortion", "espionage", "state-sponsored",
+    "nation-state", "s",
+];
+
+/// Words that may stand between the word for the people and an
+/// ordinary-word alias after it: "the group behind REvil", "operators of the
+/// DarkSide RaaS", "an actor known as STRONTIUM", "groups such as APT33 and
+/// Gorgon". Other names (capitalised or with digits) may stand there too, as
+/// in that list.
+const LINK_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "behind", "known", "as", "called", "dubbed", "named", "tracked",
+    "by", "aka", "such", "like", "including", "and", "or",
+];
+
+/// How many modifier or link words may separate an ordinary-word alias from
+/// the word for its people.
+const MAX_GAP: usize = 4;
 
 /// Returns the entities named in the article's title and text.
 pub fn entities(article: &Article, kb: &Kb) -> Entities {
@@ -186,8 +207,9 @@ fn title_case(s: &str) -> String {
 }
 
 /// Returns true if and only if the word right after `end` is capitalised and
-/// not a context word: the alias is then part of a longer proper name
-/// ("Cobalt Strike", "Play Store").
+/// neither a context word nor a modifier word: the alias is then part of a
+/// longer proper name ("Cobalt Strike", "Play Store"), whereas "DarkSide
+/// Ransomware-as-a-Service" and "Cobalt Group" are not.
 fn runs_on(text: &str, end: usize) -> bool {
     let rest = &text[end..];
     let Some(rest) = rest.strip_prefix(' ') else {
@@ -198,7 +220,9 @@ fn runs_on(text: &str, end: usize) -> bool {
         .next()
         .unwrap_or("");
     match word.chars().next() {
-        Some(c) if c.is_uppercase() => !is_context_word(word),
+        Some(c) if c.is_uppercase() => {
+            !is_context_word(word) && !MODIFIER_WORDS.contains(&word.to_lowercase().as_str())
+        }
         _ => false,
     }
 }
@@ -226,12 +250,59 @@ fn in_url(text: &str, start: usize) -> bool {
     prefix.contains("://") || prefix.starts_with("www.") || prefix.starts_with('/')
 }
 
-/// Returns true if and only if a context word stands within
-/// [`CONTEXT_WINDOW`] words of `text[start..end]`.
+/// Returns true if and only if a word for the people behind the name is
+/// attached to `text[start..end]` within its clause: right after it, across
+/// at most [`MAX_GAP`] [`MODIFIER_WORDS`] ("the Conti ransomware gang"), or
+/// right before it, across at most [`MAX_GAP`] [`LINK_WORDS`] ("the group
+/// behind REvil", "threat actor ZINC"). A clause ends at a sentence end, a
+/// colon or semicolon, a line break or a table-cell bar, so a list of
+/// malware names followed by "This actor …" does not count.
+///
+/// A Markdown link to an ATT&CK group page also marks its text as a group:
+/// "[Patchwork](https://attack.mitre.org/groups/G0040/)".
 fn has_context(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].split_whitespace().rev().take(CONTEXT_WINDOW);
-    let after = text[end..].split_whitespace().take(CONTEXT_WINDOW);
-    before.chain(after).any(is_context_word)
+    let after = &text[end..];
+    if after.starts_with("](https://attack.mitre.org/groups/")
+        || after.starts_with("](http://attack.mitre.org/groups/")
+    {
+        return true;
+    }
+    let after = &after[..after.find(is_clause_end).unwrap_or(after.len())];
+    let before = &text[..start];
+    let before = &before[before.rfind(is_clause_end).map_or(0, |i| i + 1)..];
+    attached(words(after), |w| MODIFIER_WORDS.contains(&w.to_lowercase().as_str()))
+        || attached(words(before).rev(), |w| {
+            LINK_WORDS.contains(&w.to_lowercase().as_str())
+                || w.starts_with(char::is_uppercase)
+                || w.contains(|c: char| c.is_ascii_digit())
+        })
+}
+
+/// Splits a clause into words without surrounding punctuation.
+fn words(s: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
+    s.split(|c: char| c.is_whitespace() || c == '\'' || c == ',' || c == '(' || c == ')')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+}
+
+/// Returns true if and only if the first word that is not a gap word is a
+/// context word, with at most [`MAX_GAP`] gap words before it.
+fn attached<'a>(mut words: impl Iterator<Item = &'a str>, gap: impl Fn(&str) -> bool) -> bool {
+    for _ in 0..=MAX_GAP {
+        match words.next() {
+            Some(w) if is_context_word(w) => return true,
+            Some(w) if gap(w) => continue,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Returns true if and only if `c` ends a clause for [`has_context`]: a
+/// sentence end, a colon or semicolon, a line break or a table-cell bar. (The
+/// dots of "a.k.a." count too, which only shortens the few words looked at.)
+fn is_clause_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ':' | ';' | '\n' | '|')
 }
 
 #[cfg(test)]

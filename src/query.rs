@@ -17,6 +17,51 @@ const TITLE_BOOST: f32 = 2.0;
 /// Longest alias, in words, looked for in a query.
 const MAX_ALIAS_WORDS: usize = 6;
 
+/// Longest query accepted, in bytes: far above anything typed, low enough
+/// that parsing stays fast.
+pub const MAX_QUERY_BYTES: usize = 256 * 1024;
+
+/// Deepest parenthesis nesting accepted (the parser recurses on groups).
+pub const MAX_QUERY_DEPTH: usize = 64;
+
+/// Most terms accepted in one query.
+pub const MAX_QUERY_TERMS: usize = 20_000;
+
+/// Checks a query's size and shape before parsing, and replaces control
+/// characters (which no query needs) by spaces.
+pub fn sanitize(text: &str) -> Result<String> {
+    if text.len() > MAX_QUERY_BYTES {
+        return Err(Error::Query(format!(
+            "query of {} bytes is too long (limit {MAX_QUERY_BYTES})",
+            text.len()
+        )));
+    }
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut in_quotes = false;
+    for c in text.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '(' if !in_quotes => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !in_quotes => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_QUERY_DEPTH {
+        return Err(Error::Query(format!(
+            "parentheses nested {deepest} deep (limit {MAX_QUERY_DEPTH})"
+        )));
+    }
+    let terms = text.split_whitespace().count();
+    if terms > MAX_QUERY_TERMS {
+        return Err(Error::Query(format!("{terms} terms in the query (limit {MAX_QUERY_TERMS})")));
+    }
+    Ok(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
+}
+
 /// Filters as the user typed them (any alias, country name, sector label).
 #[derive(Debug, Clone, Default)]
 pub struct RawFilters {
@@ -125,7 +170,8 @@ pub fn build(
     text: Option<&str>,
     filters: &Filters,
 ) -> Result<Plan> {
-    let text = text.map(str::trim).filter(|t| !t.is_empty());
+    let cleaned = text.map(sanitize).transpose()?;
+    let text = cleaned.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let text_query = match text {
         Some(t) => {
             let mut parser = QueryParser::for_index(index, vec![fields.title, fields.body]);
@@ -354,6 +400,16 @@ mod tests {
             .collect();
         assert_eq!(rebuilt, q);
         assert_eq!(pieces("a \"b c\"")[1].0, Piece::Quoted("b c"));
+    }
+
+    #[test]
+    fn sanitize_bounds_size_depth_and_terms() {
+        assert_eq!(sanitize("a\u{0}b\tc").unwrap(), "a b c");
+        assert!(sanitize(&"(".repeat(100)).is_err());
+        assert!(sanitize(&format!("\"{}\"", "(".repeat(100))).is_ok(), "quoted parens are text");
+        assert!(sanitize(&"x ".repeat(MAX_QUERY_TERMS + 1)).is_err());
+        assert!(sanitize(&"y".repeat(MAX_QUERY_BYTES + 1)).is_err());
+        assert!(sanitize(&vec!["w"; 10_000].join(" OR ")).is_ok());
     }
 
     #[test]
