@@ -16,6 +16,7 @@ pub mod kb;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod snippet;
 

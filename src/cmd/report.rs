@@ -1,11 +1,76 @@
-//! `threatdex report`: writes a self-contained report page (placeholder until
-//! the report renderer lands).
+//! `threatdex report`: writes a self-contained HTML page (or Markdown) with
+//! headline numbers, charts, the actor × sector heat map and the top reports.
 
+use super::{load_kb, raw_filters};
 use crate::cli::ReportArgs;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
+use threatdex::index::IndexHandle;
+use threatdex::query::{self, Filters};
+use threatdex::render::report;
+use threatdex::report::{compute, ReportOptions};
 
-pub fn run(_dir: &Path, args: ReportArgs) -> Result<ExitCode> {
-    bail!("report is not implemented yet (asked for {})", args.out.display())
+/// Output formats, chosen by the file extension.
+enum Format {
+    Html,
+    Markdown,
+}
+
+fn format_of(out: &Path) -> Result<Format> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html" | "htm") => Ok(Format::Html),
+        Some("md" | "markdown") => Ok(Format::Markdown),
+        _ => bail!(threatdex::Error::Filter(format!(
+            "--out {}: the report is written as .html or .md, chosen by the extension",
+            out.display()
+        ))),
+    }
+}
+
+pub fn run(dir: &Path, args: ReportArgs) -> Result<ExitCode> {
+    let format = format_of(&args.out)?;
+    let handle = IndexHandle::open(dir)?;
+    let kb = load_kb(Some(&handle))?;
+    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
+    let plan = query::build(
+        &handle.index,
+        &handle.fields,
+        &kb,
+        args.query.as_deref(),
+        &filters,
+    )?;
+    let reader = handle.reader().context("opening the index for reading")?;
+    let searcher = reader.searcher();
+    let mut data = compute(
+        &searcher,
+        &handle.fields,
+        &kb,
+        &plan,
+        args.query.as_deref(),
+        &filters,
+        &ReportOptions {
+            top: args.top,
+            reports: args.reports,
+            title: args.title.clone(),
+        },
+    )?;
+    data.generated = Some(chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let mut page = Vec::new();
+    match format {
+        Format::Html => report::html(&mut page, &data)?,
+        Format::Markdown => report::markdown(&mut page, &data)?,
+    }
+    std::fs::write(&args.out, &page)
+        .with_context(|| format!("writing the report to {}", args.out.display()))?;
+    eprintln!(
+        "wrote {} ({} matching reports)",
+        args.out.display(),
+        data.total
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,8 @@
 
 pub mod human;
 pub mod json;
+pub mod report;
+pub mod svg;
 pub mod table;
 
 use std::path::Path;
