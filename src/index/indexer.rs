@@ -124,9 +124,6 @@ pub fn index_paths(
         })?;
     let reader = handle.reader()?;
     let known = indexed_files(&reader)?;
-    // A changed knowledge base changes every document's facets.
-    let mut stamp = handle.stamp();
-    let kb_changed = stamp.kb_fingerprint != kb.fingerprint();
     let fields = handle.fields;
 
     let found = discover(paths);
@@ -153,11 +150,11 @@ pub fn index_paths(
         .files
         .iter()
         .filter(|f| {
-            let same = !kb_changed
-                && f.path
-                    .to_str()
-                    .and_then(|p| known.get(p))
-                    .is_some_and(|k| k.size == f.size && k.mtime == f.mtime);
+            // A document extracted with another knowledge base has stale
+            // facets, so it counts as changed.
+            let same = f.path.to_str().and_then(|p| known.get(p)).is_some_and(|k| {
+                k.size == f.size && k.mtime == f.mtime && k.kb == kb.fingerprint()
+            });
             if same {
                 report.unchanged += 1;
             }
@@ -189,7 +186,7 @@ pub fn index_paths(
                     if cancel.load(Ordering::Relaxed) {
                         return;
                     }
-                    let out = process(file, known, kb_changed, kb, &fields, opts.max_bytes);
+                    let out = process(file, known, kb, &fields, opts.max_bytes);
                     // The receiver is gone only when the run is stopping.
                     let _ = tx.send(out);
                 })
@@ -245,10 +242,6 @@ pub fn index_paths(
     result?;
     writer.commit()?;
     writer.wait_merging_threads()?;
-    if kb_changed && !report.interrupted {
-        stamp.kb_fingerprint = kb.fingerprint().to_string();
-        handle.write_stamp(&stamp)?;
-    }
     reader.reload()?;
     report.total = reader.searcher().num_docs();
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -260,7 +253,6 @@ pub fn index_paths(
 fn process(
     file: &FileEntry,
     known: &std::collections::HashMap<String, IndexedFile>,
-    kb_changed: bool,
     kb: &Kb,
     fields: &super::schema::Fields,
     max_bytes: u64,
@@ -284,7 +276,9 @@ fn process(
         Err(e) => return skip(e),
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
-    let refreshed = !kb_changed && known.get(&path).is_some_and(|k| k.hash == hash);
+    let refreshed = known
+        .get(&path)
+        .is_some_and(|k| k.hash == hash && k.kb == kb.fingerprint());
     let Some(kind) = source_kind(&file.path) else {
         return skip(SkipReason::Unreadable("not a report file".into()));
     };
@@ -298,6 +292,7 @@ fn process(
         hash: &hash,
         size: file.size,
         mtime: file.mtime,
+        kb: kb.fingerprint(),
     };
     let doc = to_document(fields, &stamp, &article, &ents);
     Outcome::Doc {

@@ -32,10 +32,6 @@ pub fn default_dir() -> Option<PathBuf> {
 pub struct VersionStamp {
     /// [`SCHEMA_VERSION`] of the writer.
     pub schema_version: u32,
-    /// [`crate::kb::Kb::fingerprint`] of the knowledge base the documents
-    /// were extracted with.
-    #[serde(default)]
-    pub kb_fingerprint: String,
 }
 
 /// An opened index with its field handles.
@@ -79,7 +75,6 @@ impl IndexHandle {
         };
         handle.write_stamp(&VersionStamp {
             schema_version: SCHEMA_VERSION,
-            kb_fingerprint: String::new(),
         })?;
         Ok(handle)
     }
@@ -153,6 +148,8 @@ pub struct IndexedFile {
     pub mtime: i64,
     /// BLAKE3 digest of the bytes indexed.
     pub hash: String,
+    /// Fingerprint of the knowledge base the document was extracted with.
+    pub kb: String,
 }
 
 /// Reads path, size, mtime and hash of every live document from the fast
@@ -165,13 +162,16 @@ pub fn indexed_files(reader: &IndexReader) -> Result<HashMap<String, IndexedFile
         let (Some(paths), Some(hashes)) = (ff.str(names::PATH)?, ff.str(names::HASH)?) else {
             continue;
         };
+        let kbs = ff.str(names::KB)?;
         let sizes = ff.u64(names::SIZE)?;
         let mtimes = ff.i64(names::MTIME)?;
         let mut path = String::new();
         let mut hash = String::new();
+        let mut kb = String::new();
         for doc in seg.doc_ids_alive() {
             path.clear();
             hash.clear();
+            kb.clear();
             let Some(ord) = paths.term_ords(doc).next() else {
                 continue;
             };
@@ -183,12 +183,19 @@ pub fn indexed_files(reader: &IndexReader) -> Result<HashMap<String, IndexedFile
                     .ord_to_str(h, &mut hash)
                     .map_err(|e| Error::io("index", e))?;
             }
+            if let Some(k) = kbs.as_ref().and_then(|c| c.term_ords(doc).next()) {
+                if let Some(c) = &kbs {
+                    c.ord_to_str(k, &mut kb)
+                        .map_err(|e| Error::io("index", e))?;
+                }
+            }
             out.insert(
                 path.clone(),
                 IndexedFile {
                     size: sizes.first(doc).unwrap_or(0),
                     mtime: mtimes.first(doc).unwrap_or(0),
                     hash: hash.clone(),
+                    kb: kb.clone(),
                 },
             );
         }

@@ -40,6 +40,8 @@ pub struct Fields {
     pub size: Field,
     /// File modification time (ns since the epoch) when indexed.
     pub mtime: Field,
+    /// Fingerprint of the knowledge base the document was extracted with.
+    pub kb: Field,
 }
 
 /// Field names, used by fast-field readers and sort keys.
@@ -64,6 +66,8 @@ pub mod names {
     pub const SIZE: &str = "size";
     /// See [`super::Fields::mtime`].
     pub const MTIME: &str = "mtime";
+    /// See [`super::Fields::kb`].
+    pub const KB: &str = "kb";
 }
 
 /// A facet dimension a user can count or filter by.
@@ -129,7 +133,10 @@ impl Dimension {
 
     /// Returns true if and only if the dimension is a time bucket.
     pub fn is_time(self) -> bool {
-        matches!(self, Dimension::Year | Dimension::Quarter | Dimension::Month)
+        matches!(
+            self,
+            Dimension::Year | Dimension::Quarter | Dimension::Month
+        )
     }
 }
 
@@ -165,6 +172,7 @@ pub fn build_schema() -> (Schema, Fields) {
             names::MTIME,
             NumericOptions::default().set_stored().set_fast(),
         ),
+        kb: b.add_text_field(names::KB, STRING | FAST),
     };
     (b.build(), fields)
 }
@@ -189,6 +197,7 @@ pub fn fields(schema: &Schema) -> Result<Fields> {
         hash: f(names::HASH)?,
         size: f(names::SIZE)?,
         mtime: f(names::MTIME)?,
+        kb: f(names::KB)?,
     })
 }
 
@@ -221,6 +230,8 @@ pub struct FileStamp<'a> {
     pub size: u64,
     /// Modification time in ns.
     pub mtime: i64,
+    /// Fingerprint of the knowledge base used.
+    pub kb: &'a str,
 }
 
 /// Builds the tantivy document of an article.
@@ -235,6 +246,7 @@ pub fn to_document(
     doc.add_text(f.hash, stamp.hash);
     doc.add_u64(f.size, stamp.size);
     doc.add_i64(f.mtime, stamp.mtime);
+    doc.add_text(f.kb, stamp.kb);
     if let Some(t) = &article.title {
         doc.add_text(f.title, t);
     }
