@@ -33,8 +33,14 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index: ranked hits with highlighted snippets.
     Search(SearchArgs),
-    /// Count reports per actor, country, sector, origin, year or month.
+    /// Count reports per actor, country, sector, origin, year, month, CVE or
+    /// ATT&CK technique.
     Facets(FacetsArgs),
+    /// List the indicators (IOCs, CVE and technique ids) of matching reports,
+    /// with the number of reports naming each.
+    Iocs(IocsArgs),
+    /// Export matching reports as a STIX 2.1 bundle.
+    Export(ExportArgs),
     /// Show what would be indexed for files, without touching the index.
     Extract(ExtractArgs),
     /// Who is this actor? Canonical name, aliases, origin, reports and dates.
@@ -156,6 +162,17 @@ pub struct FilterArgs {
     /// Only reports published on or before this date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub until: Option<NaiveDate>,
+    /// Only reports naming this CVE id (any case; repeatable).
+    #[arg(long, value_name = "CVE-YYYY-NNNN")]
+    pub cve: Vec<String>,
+    /// Only reports naming this ATT&CK technique or one of its
+    /// sub-techniques (T1059 includes T1059.001; repeatable).
+    #[arg(long, value_name = "TNNNN[.NNN]")]
+    pub technique: Vec<String>,
+    /// Only reports naming this indicator: an IP, domain, URL, email or
+    /// hash, defanged or not (198.51.100[.]23, hxxp://x[.]com); repeatable.
+    #[arg(long, value_name = "VALUE")]
+    pub ioc: Vec<String>,
 }
 
 /// Arguments of `search`.
@@ -186,8 +203,9 @@ pub struct FacetsArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Dimension(s) to count: actor, country, sector, origin, year, quarter,
-    /// month. Time buckets keep empty periods so timelines have no holes.
-    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "sector", "origin", "year", "quarter", "month"])]
+    /// month, cve, technique. Time buckets keep empty periods so timelines
+    /// have no holes; a sub-technique also counts for its parent technique.
+    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "sector", "origin", "year", "quarter", "month", "cve", "technique"])]
     pub by: Vec<String>,
     /// Two-way table of two dimensions, e.g. actor,sector.
     #[arg(long, value_name = "ROWS,COLUMNS")]
@@ -204,6 +222,43 @@ pub struct FacetsArgs {
     /// Print counts as Markdown tables (for reports).
     #[arg(long, group = "format")]
     pub markdown: bool,
+}
+
+/// Arguments of `iocs`.
+#[derive(Debug, Args)]
+pub struct IocsArgs {
+    /// Optional query restricting the reports (tantivy syntax).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Only indicators of this type (repeatable).
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["ip", "domain", "url", "email", "md5", "sha1", "sha256", "cve", "technique"])]
+    pub kinds: Vec<String>,
+    /// Show at most this many indicators (default: all).
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print as JSON.
+    #[arg(long, group = "format")]
+    pub json: bool,
+    /// Print as CSV: type,value,scope,reports.
+    #[arg(long, group = "format")]
+    pub csv: bool,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Optional query restricting the exported reports (tantivy syntax).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Write a STIX 2.1 bundle (JSON) to this file; `-` for stdout.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub stix: PathBuf,
 }
 
 /// Arguments of `extract`.

@@ -63,9 +63,21 @@ const CONTEXT_WORDS: &[&str] = &[
 /// its people after it: "Conti ransomware gang", "Emotet botnet operators",
 /// "ZINC threat actor", "REvil's affiliates".
 const MODIFIER_WORDS: &[&str] = &[
-    "ransomware", "ransomware-as-a-service", "raas", "malware", "botnet", "threat", "hacking",
-    "cybercrime", "cybercriminal", "criminal", "extortion", "espionage", "state-sponsored",
-    "nation-state", "s",
+    "ransomware",
+    "ransomware-as-a-service",
+    "raas",
+    "malware",
+    "botnet",
+    "threat",
+    "hacking",
+    "cybercrime",
+    "cybercriminal",
+    "criminal",
+    "extortion",
+    "espionage",
+    "state-sponsored",
+    "nation-state",
+    "s",
 ];
 
 /// Words that may stand between the word for the people and an
@@ -74,8 +86,24 @@ const MODIFIER_WORDS: &[&str] = &[
 /// Gorgon". Other names (capitalised or with digits) may stand there too, as
 /// in that list.
 const LINK_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "behind", "known", "as", "called", "dubbed", "named", "tracked",
-    "by", "aka", "such", "like", "including", "and", "or",
+    "the",
+    "a",
+    "an",
+    "of",
+    "behind",
+    "known",
+    "as",
+    "called",
+    "dubbed",
+    "named",
+    "tracked",
+    "by",
+    "aka",
+    "such",
+    "like",
+    "including",
+    "and",
+    "or",
 ];
 
 /// How many modifier or link words may separate an ordinary-word alias from
@@ -270,12 +298,13 @@ fn has_context(text: &str, start: usize, end: usize) -> bool {
     let after = &after[..after.find(is_clause_end).unwrap_or(after.len())];
     let before = &text[..start];
     let before = &before[before.rfind(is_clause_end).map_or(0, |i| i + 1)..];
-    attached(words(after), |w| MODIFIER_WORDS.contains(&w.to_lowercase().as_str()))
-        || attached(words(before).rev(), |w| {
-            LINK_WORDS.contains(&w.to_lowercase().as_str())
-                || w.starts_with(char::is_uppercase)
-                || w.contains(|c: char| c.is_ascii_digit())
-        })
+    attached(words(after), |w| {
+        MODIFIER_WORDS.contains(&w.to_lowercase().as_str())
+    }) || attached(words(before).rev(), |w| {
+        LINK_WORDS.contains(&w.to_lowercase().as_str())
+            || w.starts_with(char::is_uppercase)
+            || w.contains(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// Splits a clause into words without surrounding punctuation.
@@ -317,6 +346,13 @@ mod tests {
         ~Play\t\tfinancial\t\tPlayCrypt\n\
         APT28\tRU\tespionage\tG0007\tFancy Bear|?Grizzly Steppe\n\
         APT29\tRU\tespionage\tG0016\tCozy Bear|?Grizzly Steppe\n\
+        GOLD SOUTHFIELD\tRU\tfinancial\tG0115\t~REvil|Pinchy Spider\n\
+        Mummy Spider\t\tfinancial\t\t~Emotet\n\
+        Mallard Spider\t\tfinancial\t\t~Qbot\n\
+        ~DarkSide\tRU\tfinancial\t\t\n\
+        Gorgon Group\tPK\tfinancial\tG0078\t~Gorgon\n\
+        ~Patchwork\tIN\tespionage\tG0040\t\n\
+        Sandworm Team\tRU\tdestructive\tG0034\tSandworm\n\
         -\t\t\t\tCobalt Strike|Google Play\n";
     const COUNTRIES: &str = "KP\tNorth Korea\tDPRK\tNorth Korean|North Koreans\n\
         KR\tSouth Korea\tROK|~Korea\tSouth Korean|~Korean\n\
@@ -401,6 +437,51 @@ mod tests {
             ents("Cobalt Gang operators hit banks").actors,
             vec!["Cobalt Group"]
         );
+    }
+
+    #[test]
+    fn malware_names_need_a_word_for_the_people() {
+        // The malware.
+        assert!(ents("REvil ransomware encrypted the files.").actors.is_empty());
+        assert!(ents("The Emotet campaigns resumed in November.").actors.is_empty());
+        assert!(ents("REvil Ransomware returns").actors.is_empty());
+        // The crew: a word for the people right after or right before.
+        assert_eq!(ents("the REvil gang leaked data").actors, vec!["GOLD SOUTHFIELD"]);
+        assert_eq!(ents("REvil's affiliates hit MSPs").actors, vec!["GOLD SOUTHFIELD"]);
+        assert_eq!(ents("Emotet botnet operators came back").actors, vec!["Mummy Spider"]);
+        assert_eq!(ents("the group behind REvil went quiet").actors, vec!["GOLD SOUTHFIELD"]);
+        assert_eq!(ents("the operators of the DarkSide Ransomware-as-a-Service").actors, vec!["DarkSide"]);
+        assert_eq!(ents("state sponsored groups such as APT28 and Gorgon.").actors, vec!["APT28", "Gorgon Group"]);
+    }
+
+    #[test]
+    fn context_stays_within_the_clause() {
+        let e = ents("It distributed payloads such as Qbot and Emotet. This actor is new.");
+        assert!(e.actors.is_empty(), "{e:?}");
+        assert!(ents("| DarkSide | group |").actors.is_empty());
+        assert!(ents("**Emotet**\nThe threat actor tracked as TA1 sent it").actors.is_empty());
+    }
+
+    #[test]
+    fn attack_group_links_mark_a_group() {
+        let e = ents("groups including “[Patchwork](https://attack.mitre.org/groups/G0040/)”.");
+        assert_eq!(e.actors, vec!["Patchwork"]);
+        assert!(ents("[Patchwork](https://example.com/) quilts").actors.is_empty());
+    }
+
+    #[test]
+    fn nothing_counts_inside_urls() {
+        assert!(ents("see https://www.wired.com/story/sandworm-android-malware/ now").actors.is_empty());
+        assert!(ents("[the profile](/us/threat-insight/lazarus-profile) says").actors.is_empty());
+        assert!(ents("the (www.example.com/iran-news) page").countries.is_empty());
+        // Link text is prose.
+        assert_eq!(ents("the [Sandworm](https://example.com/x) team").actors, vec!["Sandworm Team"]);
+    }
+
+    #[test]
+    fn context_words_ignore_punctuation_and_possessives() {
+        assert_eq!(ents("attributed to the Cobalt group.").actors, vec!["Cobalt Group"]);
+        assert_eq!(ents("the ZINC group's tooling").actors, vec!["Lazarus Group"]);
     }
 
     #[test]

@@ -99,7 +99,11 @@ pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> 
             value: label,
             count,
         });
-        cur = if cur.1 >= periods { (cur.0 + 1, 1) } else { (cur.0, cur.1 + 1) };
+        cur = if cur.1 >= periods {
+            (cur.0 + 1, 1)
+        } else {
+            (cur.0, cur.1 + 1)
+        };
     }
     out
 }

@@ -1,7 +1,8 @@
 //! threatdex: a local, fast, faceted search engine for threat-intelligence reports.
 //!
 //! The library is laid out as the data flows: `ingest` turns files into
-//! [`model::Article`]s, `kb` and `extract` find actors, countries and sectors,
+//! [`model::Article`]s, `kb` and `extract` find actors, countries and sectors, `ioc` finds CVE
+//! and technique ids and indicators of compromise,
 //! `index` writes them into tantivy, and `query`, `search`, `facets` and
 //! `render` answer questions about the index. The `threatdex` binary is a thin
 //! command-line shell over these modules.
@@ -12,6 +13,7 @@ pub mod extract;
 pub mod facets;
 pub mod index;
 pub mod ingest;
+pub mod ioc;
 pub mod kb;
 pub mod model;
 pub mod query;

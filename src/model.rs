@@ -44,6 +44,175 @@ pub struct Entities {
     pub sectors: Vec<String>,
 }
 
+/// The kind of an indicator: a network or file observable, a CVE id or an
+/// ATT&CK technique id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicatorKind {
+    /// A CVE id (`CVE-2024-3400`).
+    Cve,
+    /// An ATT&CK technique or sub-technique id (`T1059.001`).
+    Technique,
+    /// An IPv4 or IPv6 address.
+    Ip,
+    /// A domain name.
+    Domain,
+    /// A URL.
+    Url,
+    /// An email address.
+    Email,
+    /// An MD5 digest (32 hex digits).
+    Md5,
+    /// A SHA-1 digest (40 hex digits).
+    Sha1,
+    /// A SHA-256 digest (64 hex digits).
+    Sha256,
+}
+
+impl IndicatorKind {
+    /// Every kind, in display order.
+    pub const ALL: [IndicatorKind; 9] = [
+        IndicatorKind::Cve,
+        IndicatorKind::Technique,
+        IndicatorKind::Ip,
+        IndicatorKind::Domain,
+        IndicatorKind::Url,
+        IndicatorKind::Email,
+        IndicatorKind::Md5,
+        IndicatorKind::Sha1,
+        IndicatorKind::Sha256,
+    ];
+
+    /// The kind's name, as used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            IndicatorKind::Cve => "cve",
+            IndicatorKind::Technique => "technique",
+            IndicatorKind::Ip => "ip",
+            IndicatorKind::Domain => "domain",
+            IndicatorKind::Url => "url",
+            IndicatorKind::Email => "email",
+            IndicatorKind::Md5 => "md5",
+            IndicatorKind::Sha1 => "sha1",
+            IndicatorKind::Sha256 => "sha256",
+        }
+    }
+
+    /// Parses a kind name.
+    pub fn from_name(name: &str) -> Option<IndicatorKind> {
+        IndicatorKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Where an address (or the host of a URL, domain or email) can be reached:
+/// documentation and private ranges are not indicators of anything outside
+/// the victim's network or the author's example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Globally routable, or a registered public domain; hashes too.
+    Public,
+    /// RFC 1918, RFC 6598 shared space and IPv6 unique-local addresses.
+    Private,
+    /// 127.0.0.0/8 and ::1.
+    Loopback,
+    /// 169.254.0.0/16 and fe80::/10.
+    LinkLocal,
+    /// 224.0.0.0/4 and ff00::/8.
+    Multicast,
+    /// Documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+    /// 2001:db8::/32) and example domains (example.com, .example).
+    Documentation,
+    /// Other special-purpose space: 0.0.0.0/8, 240.0.0.0/4, benchmarking,
+    /// and reserved names (.test, .invalid, .localhost, .local).
+    Reserved,
+}
+
+impl Scope {
+    /// The scope's name, as shown in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Public => "public",
+            Scope::Private => "private",
+            Scope::Loopback => "loopback",
+            Scope::LinkLocal => "link-local",
+            Scope::Multicast => "multicast",
+            Scope::Documentation => "documentation",
+            Scope::Reserved => "reserved",
+        }
+    }
+}
+
+/// One network or file indicator found in a report, refanged and
+/// case-normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Ioc {
+    /// What it is.
+    #[serde(rename = "type")]
+    pub kind: IndicatorKind,
+    /// The normalised value (`198.51.100.23`, `evil.example.net`).
+    pub value: String,
+    /// Where it can be reached.
+    pub scope: Scope,
+}
+
+/// The indicators of one report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Indicators {
+    /// CVE ids, upper case, sorted.
+    pub cves: Vec<String>,
+    /// ATT&CK technique ids named in the report (checked against the
+    /// built-in list), sorted.
+    pub techniques: Vec<String>,
+    /// Addresses, domains, URLs, emails and hashes, sorted by kind and value.
+    pub iocs: Vec<Ioc>,
+}
+
+impl Indicators {
+    /// Returns true if and only if nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.cves.is_empty() && self.techniques.is_empty() && self.iocs.is_empty()
+    }
+}
+
+/// An indicator and the number of matching reports that name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorCount {
+    /// What it is.
+    #[serde(rename = "type")]
+    pub kind: IndicatorKind,
+    /// The normalised value.
+    pub value: String,
+    /// Where it can be reached; `None` for CVE and technique ids.
+    pub scope: Option<Scope>,
+    /// Number of matching reports naming it.
+    pub reports: u64,
+}
+
+/// One matching report with what an export needs.
+#[derive(Debug, Clone, Default)]
+pub struct ReportDoc {
+    /// Path of the source file.
+    pub path: String,
+    /// Title (empty when the report had none).
+    pub title: String,
+    /// Canonical URL, if known.
+    pub url: Option<String>,
+    /// Publication date, if known.
+    pub date: Option<NaiveDate>,
+    /// Modification time of the file when indexed, in seconds since the
+    /// epoch: the stand-in date of an undated report.
+    pub indexed_mtime: i64,
+    /// The snippet for the query, or the opening of the text.
+    pub description: String,
+    /// Facet values.
+    pub entities: Entities,
+    /// CVE ids, technique ids and IOCs.
+    pub indicators: Indicators,
+}
+
 /// A file that was not indexed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
@@ -98,6 +267,8 @@ pub struct Hit {
     pub entities: Entities,
     /// The article's own tags.
     pub tags: Vec<String>,
+    /// CVE ids, technique ids and IOCs of the document.
+    pub indicators: Indicators,
     /// The best excerpt for the query.
     pub snippet: Snippet,
 }

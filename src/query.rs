@@ -1,14 +1,17 @@
 //! Turns query text and filters into a tantivy query: BM25 over title and
-//! body (title boosted), actor aliases expanded, facet and date filters
-//! applied. It never opens a searcher.
+//! body (title boosted), actor aliases expanded, indicators (CVE, technique,
+//! IOC; defanged or not) also looked up in their exact fields, facet, date
+//! and indicator filters applied. It never opens a searcher.
 
 use crate::error::{Error, Result};
 use crate::index::schema::{to_datetime, Dimension, Fields};
+use crate::ioc::techniques;
 use crate::kb::{AliasKind, Kb, Resolved};
+use crate::model::IndicatorKind;
 use chrono::NaiveDate;
 use std::ops::Bound;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, Term};
 
 /// Boost of the title field relative to the body.
@@ -57,9 +60,14 @@ pub fn sanitize(text: &str) -> Result<String> {
     }
     let terms = text.split_whitespace().count();
     if terms > MAX_QUERY_TERMS {
-        return Err(Error::Query(format!("{terms} terms in the query (limit {MAX_QUERY_TERMS})")));
+        return Err(Error::Query(format!(
+            "{terms} terms in the query (limit {MAX_QUERY_TERMS})"
+        )));
     }
-    Ok(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
+    Ok(text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect())
 }
 
 /// Filters as the user typed them (any alias, country name, sector label).
@@ -77,6 +85,12 @@ pub struct RawFilters {
     pub since: Option<NaiveDate>,
     /// Latest publication date, inclusive.
     pub until: Option<NaiveDate>,
+    /// CVE ids (any case).
+    pub cves: Vec<String>,
+    /// ATT&CK technique ids; a technique includes its sub-techniques.
+    pub techniques: Vec<String>,
+    /// Indicators of any kind, defanged or not.
+    pub iocs: Vec<String>,
 }
 
 /// Filters resolved to facet values. Values of one kind are OR-ed, kinds are
@@ -95,6 +109,12 @@ pub struct Filters {
     pub since: Option<NaiveDate>,
     /// Latest date, inclusive.
     pub until: Option<NaiveDate>,
+    /// CVE ids, upper case.
+    pub cves: Vec<String>,
+    /// Technique ids, checked against the built-in list.
+    pub techniques: Vec<String>,
+    /// Indicators, refanged and normalised, with their kind.
+    pub iocs: Vec<(IndicatorKind, String)>,
 }
 
 impl Filters {
@@ -133,6 +153,26 @@ impl Filters {
                     ))
                 })
         };
+        let cve = |v: &String| match crate::ioc::parse_one(v) {
+            Some((IndicatorKind::Cve, id)) => Ok(id),
+            _ => Err(Error::Filter(format!(
+                "{v:?} is not a CVE id (CVE-YYYY-NNNN)"
+            ))),
+        };
+        let technique = |v: &String| {
+            techniques::normalise(v).ok_or_else(|| {
+                Error::Filter(format!(
+                    "{v:?} is not a known ATT&CK technique id (T1059, T1059.001)"
+                ))
+            })
+        };
+        let ioc = |v: &String| {
+            crate::ioc::parse_one(v).ok_or_else(|| {
+                Error::Filter(format!(
+                    "{v:?} is not an indicator (IP, domain, URL, email, MD5/SHA-1/SHA-256, CVE or technique id)"
+                ))
+            })
+        };
         if let (Some(s), Some(u)) = (raw.since, raw.until) {
             if s > u {
                 return Err(Error::Filter(format!("--since {s} is after --until {u}")));
@@ -145,6 +185,13 @@ impl Filters {
             origins: raw.origins.iter().map(country).collect::<Result<_>>()?,
             since: raw.since,
             until: raw.until,
+            cves: raw.cves.iter().map(cve).collect::<Result<_>>()?,
+            techniques: raw
+                .techniques
+                .iter()
+                .map(technique)
+                .collect::<Result<_>>()?,
+            iocs: raw.iocs.iter().map(ioc).collect::<Result<_>>()?,
         })
     }
 
@@ -177,7 +224,7 @@ pub fn build(
             let mut parser = QueryParser::for_index(index, vec![fields.title, fields.body]);
             parser.set_field_boost(fields.title, TITLE_BOOST);
             parser.set_conjunction_by_default();
-            let expanded = expand_aliases(t, kb);
+            let expanded = expand_aliases(&expand_indicators(t), kb);
             Some(
                 parser
                     .parse_query(&expanded)
@@ -203,6 +250,29 @@ pub fn build(
         let any: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| (Occur::Should, facet_query(fields, dim, v)))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    let indicator_groups: [Vec<(IndicatorKind, &str)>; 3] = [
+        filters
+            .cves
+            .iter()
+            .map(|c| (IndicatorKind::Cve, c.as_str()))
+            .collect(),
+        filters
+            .techniques
+            .iter()
+            .map(|t| (IndicatorKind::Technique, t.as_str()))
+            .collect(),
+        filters.iocs.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+    ];
+    for group in indicator_groups {
+        if group.is_empty() {
+            continue;
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = group
+            .into_iter()
+            .map(|(kind, value)| (Occur::Should, indicator_query(fields, kind, value)))
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
@@ -236,6 +306,116 @@ pub fn facet_query(fields: &Fields, dim: Dimension, value: &str) -> Box<dyn Quer
         Term::from_facet(fields.facets, &dim.facet(value)),
         IndexRecordOption::Basic,
     ))
+}
+
+/// The exact field of an indicator kind: its handle and its schema name.
+fn indicator_field(fields: &Fields, kind: IndicatorKind) -> Field {
+    match kind {
+        IndicatorKind::Cve => fields.cve,
+        IndicatorKind::Technique => fields.technique,
+        _ => fields.ioc,
+    }
+}
+
+/// The schema name of the exact field of an indicator kind.
+fn indicator_field_name(kind: IndicatorKind) -> &'static str {
+    use crate::index::schema::names;
+    match kind {
+        IndicatorKind::Cve => names::CVE,
+        IndicatorKind::Technique => names::TECHNIQUE,
+        _ => names::IOC,
+    }
+}
+
+/// The values a document's exact field may hold for an indicator: the value
+/// itself, and for a technique every listed sub-technique too.
+fn indicator_terms(kind: IndicatorKind, value: &str) -> Vec<String> {
+    let mut out = vec![value.to_string()];
+    if kind == IndicatorKind::Technique {
+        out.extend(techniques::subtechniques(value).map(str::to_string));
+    }
+    out
+}
+
+/// A query matching documents that name one normalised indicator (a
+/// technique matches its sub-techniques too).
+pub fn indicator_query(fields: &Fields, kind: IndicatorKind, value: &str) -> Box<dyn Query> {
+    let field = indicator_field(fields, kind);
+    let any: Vec<(Occur, Box<dyn Query>)> = indicator_terms(kind, value)
+        .into_iter()
+        .map(|v| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, &v),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(any))
+}
+
+/// Rewrites every query word (or quoted phrase) that is one indicator, such
+/// as `CVE-2024-3400`, `t1059` or `198.51.100[.]23`, into a group that
+/// matches it as text or in its exact field: `(CVE-2024-3400 OR
+/// cve:"CVE-2024-3400")`. Operators, fielded terms and other words are
+/// kept as typed.
+pub fn expand_indicators(q: &str) -> String {
+    let mut out = String::with_capacity(q.len() * 2);
+    for (piece, sep) in pieces(q) {
+        out.push_str(sep);
+        let (token, quoted) = match piece {
+            Piece::Word(w) | Piece::Other(w) => (w, false),
+            Piece::Quoted(s) => (s, true),
+        };
+        let (prefix, core, suffix) = if quoted { ("", token, "") } else { peel(token) };
+        let found = if matches!(core, "AND" | "OR" | "NOT" | "TO" | "IN") || core.is_empty() {
+            None
+        } else {
+            crate::ioc::parse_one(core)
+        };
+        let Some((kind, value)) = found else {
+            if quoted {
+                out.push('"');
+                out.push_str(token);
+                out.push('"');
+            } else {
+                out.push_str(token);
+            }
+            continue;
+        };
+        let text_alt = if !quoted && is_plain_word(core) {
+            core.to_string()
+        } else {
+            quote(core)
+        };
+        let mut alts = vec![text_alt];
+        let field = indicator_field_name(kind);
+        for v in indicator_terms(kind, &value) {
+            alts.push(format!("{field}:{}", quote(&v)));
+        }
+        out.push_str(prefix);
+        out.push('(');
+        out.push_str(&alts.join(" OR "));
+        out.push(')');
+        out.push_str(suffix);
+    }
+    out
+}
+
+/// Splits a query token into its operator prefix (`-`, `+`, `(`), the core,
+/// and the closing parentheses that do not belong to the core.
+fn peel(token: &str) -> (&str, &str, &str) {
+    let start = token
+        .find(|c: char| !matches!(c, '(' | '+' | '-'))
+        .unwrap_or(token.len());
+    let (prefix, rest) = token.split_at(start);
+    let mut end = rest.len();
+    while rest[..end].ends_with(')')
+        && rest[..end].matches(')').count() > rest[..end].matches('(').count()
+    {
+        end -= 1;
+    }
+    (prefix, &rest[..end], &rest[end..])
 }
 
 fn describe(e: &tantivy::query::QueryParserError, text: &str) -> String {
@@ -406,10 +586,46 @@ mod tests {
     fn sanitize_bounds_size_depth_and_terms() {
         assert_eq!(sanitize("a\u{0}b\tc").unwrap(), "a b c");
         assert!(sanitize(&"(".repeat(100)).is_err());
-        assert!(sanitize(&format!("\"{}\"", "(".repeat(100))).is_ok(), "quoted parens are text");
+        assert!(
+            sanitize(&format!("\"{}\"", "(".repeat(100))).is_ok(),
+            "quoted parens are text"
+        );
         assert!(sanitize(&"x ".repeat(MAX_QUERY_TERMS + 1)).is_err());
         assert!(sanitize(&"y".repeat(MAX_QUERY_BYTES + 1)).is_err());
         assert!(sanitize(&vec!["w"; 10_000].join(" OR ")).is_ok());
+    }
+
+    #[test]
+    fn indicators_in_queries_are_expanded() {
+        assert_eq!(
+            expand_indicators("CVE-2024-21887 ivanti"),
+            r#"(CVE-2024-21887 OR cve:"CVE-2024-21887") ivanti"#
+        );
+        assert_eq!(
+            expand_indicators("-198.51.100[.]23"),
+            r#"-("198.51.100[.]23" OR ioc:"198.51.100.23")"#
+        );
+        assert_eq!(
+            expand_indicators("(evil[.]com OR x)"),
+            r#"(("evil[.]com" OR ioc:"evil.com") OR x)"#
+        );
+        let t = expand_indicators("t1059");
+        assert!(
+            t.starts_with(r#"(t1059 OR technique:"T1059" OR technique:"T1059.001""#),
+            "{t}"
+        );
+        assert_eq!(
+            expand_indicators("\"cve-2024-1234\""),
+            r#"("cve-2024-1234" OR cve:"CVE-2024-1234")"#
+        );
+        for kept in [
+            "volt typhoon",
+            "title:CVE-2024-1",
+            "ioc:1.2.3.4",
+            "file.exe AND x",
+        ] {
+            assert_eq!(expand_indicators(kept), kept);
+        }
     }
 
     #[test]

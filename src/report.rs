@@ -111,7 +111,12 @@ impl ReportData {
     /// or "all indexed reports".
     pub fn scope(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(q) = self.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = self
+            .query
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
             parts.push(format!("query \u{201c}{q}\u{201d}"));
         }
         let f = &self.filters;
@@ -121,15 +126,24 @@ impl ReportData {
         parts.extend(list("actor", f.actors.clone()));
         parts.extend(list(
             "country",
-            f.countries.iter().map(|c| self.labels.country(c).to_string()).collect(),
+            f.countries
+                .iter()
+                .map(|c| self.labels.country(c).to_string())
+                .collect(),
         ));
         parts.extend(list(
             "sector",
-            f.sectors.iter().map(|s| self.labels.sector(s).to_string()).collect(),
+            f.sectors
+                .iter()
+                .map(|s| self.labels.sector(s).to_string())
+                .collect(),
         ));
         parts.extend(list(
             "origin",
-            f.origins.iter().map(|c| self.labels.country(c).to_string()).collect(),
+            f.origins
+                .iter()
+                .map(|c| self.labels.country(c).to_string())
+                .collect(),
         ));
         if let Some(d) = f.since {
             parts.push(format!("since {d}"));
@@ -193,7 +207,14 @@ pub fn compute(
         (None, None)
     };
     let actor_sector = if total > 0 {
-        crate::facets::cross(searcher, fields, query, Dimension::Actor, Dimension::Sector, top)?
+        crate::facets::cross(
+            searcher,
+            fields,
+            query,
+            Dimension::Actor,
+            Dimension::Sector,
+            top,
+        )?
     } else {
         CrossTab {
             row_field: Dimension::Actor.name().to_string(),
@@ -215,21 +236,21 @@ pub fn compute(
         .iter()
         .chain(&origins)
         .map(|c| c.value.as_str())
-        .chain(filters.countries.iter().chain(&filters.origins).map(String::as_str));
+        .chain(
+            filters
+                .countries
+                .iter()
+                .chain(&filters.origins)
+                .map(String::as_str),
+        );
     for code in codes {
         if let Some(c) = kb.countries().iter().find(|c| c.code == code) {
             labels.countries.insert(code.to_string(), c.name.clone());
         }
     }
-    let ids = sectors
-        .iter()
-        .map(|s| s.value.as_str())
-        .chain(actor_sector.columns.iter().map(String::as_str))
-        .chain(filters.sectors.iter().map(String::as_str));
-    for id in ids {
-        if let Some(s) = kb.sectors().iter().find(|s| s.id == id) {
-            labels.sectors.insert(id.to_string(), s.label.clone());
-        }
+    // Sectors are few: label them all, so chips of any hit read well.
+    for s in kb.sectors() {
+        labels.sectors.insert(s.id.clone(), s.label.clone());
     }
     Ok(ReportData {
         title: opts

@@ -5,8 +5,14 @@ mod util;
 use util::Env;
 
 fn small_corpus(env: &Env) {
-    env.write("r/a.txt", "Turla report\n2020-01-01\n\nTurla used Kazuar against embassies in Europe.");
-    env.write("r/b.txt", "Kimsuky report\n2021-02-02\n\nKimsuky phished think tanks in South Korea.");
+    env.write(
+        "r/a.txt",
+        "Turla report\n2020-01-01\n\nTurla used Kazuar against embassies in Europe.",
+    );
+    env.write(
+        "r/b.txt",
+        "Kimsuky report\n2021-02-02\n\nKimsuky phished think tanks in South Korea.",
+    );
 }
 
 #[test]
@@ -39,7 +45,10 @@ fn index_from_another_schema_version_says_to_reindex() {
     let out = env.run(&["search", "turla"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("schema version 999") && err.contains("re-index"), "{err}");
+    assert!(
+        err.contains("schema version 999") && err.contains("re-index"),
+        "{err}"
+    );
     // --rebuild recovers.
     env.ok(&["index", "-q", "--rebuild", "r"]);
     assert_eq!(env.json(&["search", "turla"])["total"], 1);
@@ -93,19 +102,38 @@ fn hostile_files_are_skipped_or_indexed_and_the_run_goes_on() {
     let env = Env::new();
     env.write("h/empty.html", "");
     env.write("h/whitespace.txt", "   \n\n ");
-    env.write("h/binary.html", [0u8, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0]);
-    env.write("h/nul.txt", b"Turla report\n2020-01-01\n\nTurla\0 used Kazuar.\0");
-    env.write("h/invalid-utf8.txt", b"Title \xff\xfe\xfd\n2020-01-01\n\nLazarus \xc3\x28 stole funds.");
+    env.write(
+        "h/binary.html",
+        [0u8, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0],
+    );
+    env.write(
+        "h/nul.txt",
+        b"Turla report\n2020-01-01\n\nTurla\0 used Kazuar.\0",
+    );
+    env.write(
+        "h/invalid-utf8.txt",
+        b"Title \xff\xfe\xfd\n2020-01-01\n\nLazarus \xc3\x28 stole funds.",
+    );
     let mut utf16 = vec![0xFF, 0xFE];
     for u in "<html><body><article><p>APT28 phished ministries in Georgia and Poland last spring.</p></article></body></html>".encode_utf16() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     env.write("h/utf16.html", &utf16);
     env.write("h/shift_jis.html", b"<html><head><meta charset=\"shift_jis\"></head><body><p>\x93\xfa\x96\x7b APT10 \x82\xcd\x93\xfa\x96\x7b\x82\xf0\x8d\x55\x8c\x82\x82\xb5\x82\xbd\x81\x42</p></body></html>");
-    env.write("h/unterminated.html", "<html><body><article><p>Sandworm hit the grid <!-- never closed <div <p");
-    let deep = format!("<html><body>{}<p>Volt Typhoon deep inside</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(10));
+    env.write(
+        "h/unterminated.html",
+        "<html><body><article><p>Sandworm hit the grid <!-- never closed <div <p",
+    );
+    let deep = format!(
+        "<html><body>{}<p>Volt Typhoon deep inside</p>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(10)
+    );
     env.write("h/deep.html", deep);
-    let long_line = format!("Long line report\n2020-01-01\n\n{}", "MuddyWater phished telecom operators. ".repeat(300_000));
+    let long_line = format!(
+        "Long line report\n2020-01-01\n\n{}",
+        "MuddyWater phished telecom operators. ".repeat(300_000)
+    );
     env.write("h/long-line.txt", long_line);
     std::fs::create_dir_all(env.dir.path().join("h/dir.html")).unwrap();
     let res = env.json(&["index", "h"]);
@@ -116,13 +144,25 @@ fn hostile_files_are_skipped_or_indexed_and_the_run_goes_on() {
         .map(|s| format!("{} {}", s["path"], s["reason"]))
         .collect();
     assert_eq!(skipped.len(), 3, "{skipped:?}");
-    assert!(skipped.iter().any(|s| s.contains("empty.html") && s.contains("empty")));
+    assert!(skipped
+        .iter()
+        .any(|s| s.contains("empty.html") && s.contains("empty")));
     assert!(skipped.iter().any(|s| s.contains("whitespace.txt")));
-    assert!(skipped.iter().any(|s| s.contains("binary.html") && s.contains("binary")));
+    assert!(skipped
+        .iter()
+        .any(|s| s.contains("binary.html") && s.contains("binary")));
     assert_eq!(res["indexed"], 7);
     assert_eq!(env.json(&["search", "kazuar"])["total"], 1);
-    assert_eq!(env.json(&["search", "--actor", "APT28"])["total"], 1, "UTF-16 page decoded");
-    assert_eq!(env.json(&["search", "--actor", "APT10"])["total"], 1, "Shift_JIS page decoded");
+    assert_eq!(
+        env.json(&["search", "--actor", "APT28"])["total"],
+        1,
+        "UTF-16 page decoded"
+    );
+    assert_eq!(
+        env.json(&["search", "--actor", "APT10"])["total"],
+        1,
+        "Shift_JIS page decoded"
+    );
     assert_eq!(env.json(&["search", "--actor", "MuddyWater"])["total"], 1);
 }
 
@@ -134,6 +174,11 @@ fn symlink_loop_in_the_corpus_is_reported_not_fatal() {
     std::os::unix::fs::symlink(env.dir.path().join("s"), env.dir.path().join("s/loop")).unwrap();
     let res = env.json(&["index", "-q", "s"]);
     assert_eq!(res["indexed"], 1);
-    let reasons: Vec<&str> = res["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> = res["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
     assert!(reasons.iter().any(|r| r.contains("loop")), "{reasons:?}");
 }

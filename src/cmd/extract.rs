@@ -36,10 +36,11 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         match article {
             Ok(a) => {
                 let e = entities(&a, &kb);
+                let ind = threatdex::ioc::indicators(&a);
                 if args.json {
-                    json::extracted(&mut out, &shown, &a, &e)?;
+                    json::extracted(&mut out, &shown, &a, &e, &ind)?;
                 } else {
-                    human::extracted(&mut out, &shown, &a, &e)?;
+                    human::extracted(&mut out, &shown, &a, &e, &ind)?;
                 }
             }
             Err(reason) => {

@@ -2,9 +2,11 @@
 //! helpers they share (index location, knowledge base, output style).
 
 mod actor;
+mod export;
 mod extract;
 mod facets;
 mod index;
+mod iocs;
 mod kb;
 mod report;
 mod search;
@@ -26,6 +28,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index(a) => index::run(&dir, a),
         Command::Search(a) => search::run(&dir, a),
         Command::Facets(a) => facets::run(&dir, a),
+        Command::Iocs(a) => iocs::run(&dir, a),
+        Command::Export(a) => export::run(&dir, a),
         Command::Extract(a) => extract::run(a),
         Command::Actor(a) => actor::run(&dir, a),
         Command::Report(a) => report::run(&dir, a),
@@ -69,5 +73,8 @@ fn raw_filters(f: &FilterArgs) -> RawFilters {
         origins: f.origin.clone(),
         since: f.since,
         until: f.until,
+        cves: f.cve.clone(),
+        techniques: f.technique.clone(),
+        iocs: f.ioc.clone(),
     }
 }

@@ -2,7 +2,7 @@
 //! one thread owns the `IndexWriter` and commits at bounded intervals.
 //! It never prints: progress goes through [`Progress`].
 
-use super::schema::{to_document, FileStamp};
+use super::schema::{add_indicators, to_document, FileStamp};
 use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
 use crate::extract::entities;
@@ -294,7 +294,8 @@ fn process(
         mtime: file.mtime,
         kb: kb.fingerprint(),
     };
-    let doc = to_document(fields, &stamp, &article, &ents);
+    let mut doc = to_document(fields, &stamp, &article, &ents);
+    add_indicators(fields, &mut doc, &crate::ioc::indicators(&article));
     Outcome::Doc {
         path,
         doc: Box::new(doc),

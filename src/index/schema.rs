@@ -1,7 +1,7 @@
 //! The tantivy schema: the only home of field names and facet paths.
 
 use crate::error::{Error, Result};
-use crate::model::{Article, Entities};
+use crate::model::{Article, Entities, Indicators, Ioc};
 use chrono::{Datelike, NaiveDate};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, NumericOptions, OwnedValue, Schema,
@@ -32,8 +32,17 @@ pub struct Fields {
     /// Publication date (indexed, fast, stored).
     pub date: Field,
     /// One facet field with roots `/actor`, `/country`, `/sector`,
-    /// `/origin`, `/year`, `/quarter` and `/month`.
+    /// `/origin`, `/year`, `/quarter`, `/month`, `/cve` and `/technique`.
     pub facets: Field,
+    /// CVE ids, upper case (exact, stored, fast).
+    pub cve: Field,
+    /// ATT&CK technique ids named in the text, upper case (exact, stored,
+    /// fast). Parents of sub-techniques are found through the facets and the
+    /// query builder, not stored here.
+    pub technique: Field,
+    /// IOC values, refanged and lower case (exact, stored, fast); the type of
+    /// each follows from its shape ([`crate::ioc::classify`]).
+    pub ioc: Field,
     /// BLAKE3 hash of the file's bytes.
     pub hash: Field,
     /// File size in bytes when indexed.
@@ -60,6 +69,12 @@ pub mod names {
     pub const DATE: &str = "date";
     /// See [`super::Fields::facets`].
     pub const FACETS: &str = "facets";
+    /// See [`super::Fields::cve`].
+    pub const CVE: &str = "cve";
+    /// See [`super::Fields::technique`].
+    pub const TECHNIQUE: &str = "technique";
+    /// See [`super::Fields::ioc`].
+    pub const IOC: &str = "ioc";
     /// See [`super::Fields::hash`].
     pub const HASH: &str = "hash";
     /// See [`super::Fields::size`].
@@ -87,11 +102,15 @@ pub enum Dimension {
     Quarter,
     /// Publication month (`YYYY-MM`).
     Month,
+    /// CVE ids.
+    Cve,
+    /// ATT&CK technique ids; a sub-technique also counts for its parent.
+    Technique,
 }
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Dimension; 7] = [
+    pub const ALL: [Dimension; 9] = [
         Dimension::Actor,
         Dimension::Country,
         Dimension::Sector,
@@ -99,6 +118,8 @@ impl Dimension {
         Dimension::Year,
         Dimension::Quarter,
         Dimension::Month,
+        Dimension::Cve,
+        Dimension::Technique,
     ];
 
     /// The dimension's name, as used on the command line and in JSON.
@@ -111,6 +132,8 @@ impl Dimension {
             Dimension::Year => "year",
             Dimension::Quarter => "quarter",
             Dimension::Month => "month",
+            Dimension::Cve => "cve",
+            Dimension::Technique => "technique",
         }
     }
 
@@ -163,6 +186,9 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_precision(DateTimePrecision::Seconds),
         ),
         facets: b.add_facet_field(names::FACETS, FacetOptions::default().set_stored()),
+        cve: b.add_text_field(names::CVE, STRING | STORED | FAST),
+        technique: b.add_text_field(names::TECHNIQUE, STRING | STORED | FAST),
+        ioc: b.add_text_field(names::IOC, STRING | STORED | FAST),
         hash: b.add_text_field(names::HASH, STRING | STORED | FAST),
         size: b.add_u64_field(
             names::SIZE,
@@ -182,7 +208,8 @@ pub fn fields(schema: &Schema) -> Result<Fields> {
     let f = |name: &str| {
         schema.get_field(name).map_err(|_| {
             Error::Tantivy(tantivy::TantivyError::SchemaError(format!(
-                "missing field {name}"
+                "missing field {name}: the index was written by an older build; \
+                 re-index with `threatdex index --rebuild <PATH>`"
             )))
         })
     };
@@ -194,6 +221,9 @@ pub fn fields(schema: &Schema) -> Result<Fields> {
         tags: f(names::TAGS)?,
         date: f(names::DATE)?,
         facets: f(names::FACETS)?,
+        cve: f(names::CVE)?,
+        technique: f(names::TECHNIQUE)?,
+        ioc: f(names::IOC)?,
         hash: f(names::HASH)?,
         size: f(names::SIZE)?,
         mtime: f(names::MTIME)?,
@@ -260,6 +290,7 @@ pub fn to_document(
     if let Some(d) = article.date {
         doc.add_date(f.date, to_datetime(d));
         doc.add_facet(f.facets, Dimension::Year.facet(&d.year().to_string()));
+        doc.add_facet(f.facets, Dimension::Quarter.facet(&quarter_label(d)));
         doc.add_facet(
             f.facets,
             Dimension::Month.facet(&format!("{:04}-{:02}", d.year(), d.month())),
@@ -279,6 +310,28 @@ pub fn to_document(
     doc
 }
 
+/// Adds a document's indicators: the exact fields, and the `/cve` and
+/// `/technique` facets (a sub-technique adds its parent's facet too, so a
+/// count for T1059 includes reports that only name T1059.001).
+pub fn add_indicators(f: &Fields, doc: &mut TantivyDocument, ind: &Indicators) {
+    for c in &ind.cves {
+        doc.add_text(f.cve, c);
+        doc.add_facet(f.facets, Dimension::Cve.facet(c));
+    }
+    let mut facets = std::collections::BTreeSet::new();
+    for t in &ind.techniques {
+        doc.add_text(f.technique, t);
+        facets.insert(t.as_str());
+        facets.insert(crate::ioc::techniques::parent(t));
+    }
+    for t in facets {
+        doc.add_facet(f.facets, Dimension::Technique.facet(t));
+    }
+    for i in &ind.iocs {
+        doc.add_text(f.ioc, &i.value);
+    }
+}
+
 /// The stored part of a document, as search results show it.
 #[derive(Debug, Clone, Default)]
 pub struct StoredDoc {
@@ -296,6 +349,8 @@ pub struct StoredDoc {
     pub date: Option<NaiveDate>,
     /// Facet values.
     pub entities: Entities,
+    /// CVE ids, technique ids and IOCs.
+    pub indicators: Indicators,
 }
 
 /// Reads the stored fields of a document.
@@ -304,6 +359,11 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
         doc.get_first(field)
             .and_then(|v| v.as_str())
             .map(str::to_string)
+    };
+    let all_text = |field| -> Vec<String> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
     };
     let mut out = StoredDoc {
         path: text(f.path).unwrap_or_default(),
@@ -319,6 +379,17 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
             .and_then(|v| v.as_datetime())
             .and_then(from_datetime),
         entities: Entities::default(),
+        indicators: Indicators {
+            cves: all_text(f.cve),
+            techniques: all_text(f.technique),
+            iocs: all_text(f.ioc)
+                .into_iter()
+                .filter_map(|value| {
+                    let (kind, scope) = crate::ioc::classify(&value)?;
+                    Some(Ioc { kind, value, scope })
+                })
+                .collect(),
+        },
     };
     for v in doc.get_all(f.facets) {
         let OwnedValue::Facet(facet) = OwnedValue::from(v) else {

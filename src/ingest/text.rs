@@ -3,6 +3,9 @@
 
 use super::date::{find_date_in_text, parse_date};
 use crate::model::{Article, SourceKind};
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// How many non-empty lines at the top are searched for the date.
 const DATE_LINES: usize = 12;
@@ -39,13 +42,19 @@ pub fn extract(text: &str, kind: SourceKind) -> Article {
             .filter(|t| !t.is_empty());
     }
     if article.date.is_none() {
-        article.date = body
+        // A line that is a date ("September 16, 2020", "**Published:** 3 March
+        // 2023") wins over a date mentioned inside another line.
+        let top: Vec<&str> = body
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .take(DATE_LINES)
             .filter(|l| !is_update_line(l))
-            .find_map(find_date_in_text);
+            .collect();
+        article.date = top
+            .iter()
+            .find_map(|l| date_line(l))
+            .or_else(|| top.iter().find_map(|l| find_date_in_text(l)));
     }
     article.text = normalise(body);
     article
@@ -83,13 +92,33 @@ fn clean_heading(line: &str, kind: SourceKind) -> String {
 }
 
 /// Returns true if and only if the line announces a revision date, not the
-/// publication date.
+/// publication date (Markdown emphasis aside: "*Updated:* 5 April 2023").
 fn is_update_line(line: &str) -> bool {
-    let l = line.to_ascii_lowercase();
+    let l = line
+        .trim_start_matches(['*', '_', '#', '>', ' '])
+        .to_ascii_lowercase();
     l.starts_with("updated")
         || l.starts_with("last updated")
         || l.starts_with("modified")
         || l.starts_with("revised")
+}
+
+/// A publication label before a date line's date ("Published:", "Posted on",
+/// "**Date:**").
+static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:first\s+)?(?:published|posted|released|written|dated?)(?:\s+on)?\s*[:\-–]?[\s*_]*")
+        .unwrap()
+});
+
+/// Parses a line that opens with a date, after Markdown emphasis and an
+/// optional publication label: "September 16, 2020", "16 Sep 2020",
+/// "2020-09-16", "Sep. 16, 2020", "**Published:** 3 March 2023",
+/// "Wednesday, May 5, 2021 | By …". A line that merely mentions a date
+/// further on is not a date line.
+fn date_line(line: &str) -> Option<NaiveDate> {
+    let l = line.trim_start_matches(['*', '_', '#', '>', ' ', '\t']);
+    let l = &l[DATE_LABEL.find(l).map_or(0, |m| m.end())..];
+    parse_date(l.trim_start_matches(['*', '_', ' ']))
 }
 
 /// Trims trailing spaces and collapses runs of blank lines.
@@ -146,6 +175,42 @@ mod tests {
             SourceKind::Text,
         );
         assert_eq!(a.date, d(2024, 4, 2));
+    }
+
+    #[test]
+    fn date_line_formats() {
+        for line in [
+            "September 16, 2020",
+            "Sep 16, 2020",
+            "Sep. 16, 2020",
+            "Sept. 16 2020",
+            "16 Sep 2020",
+            "16th of September, 2020",
+            "2020-09-16",
+            "2020/09/16",
+            "Wednesday, September 16, 2020",
+            "Posted on Sep 16, 2020 by the research team",
+            "**Published:** 16 September 2020",
+            "_Date:_ 2020-09-16",
+        ] {
+            assert_eq!(date_line(line), d(2020, 9, 16), "{line}");
+        }
+        assert_eq!(date_line("May 04, 2020"), d(2020, 5, 4));
+        for line in ["Nothing here", "May the force be with you", "16 of them in 2020", "Sep 31, 2020"] {
+            assert_eq!(date_line(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_date_line_wins_over_a_date_inside_another_line() {
+        let a = extract("Patch notes for the 2019-01-01 release\nJun 17, 2016\n\nBody", SourceKind::Text);
+        assert_eq!(a.date, d(2016, 6, 17));
+    }
+
+    #[test]
+    fn emphasised_update_line_is_skipped() {
+        let a = extract("Title\n*Updated:* 5 April 2023\n**Published:** 3 March 2023\n", SourceKind::Markdown);
+        assert_eq!(a.date, d(2023, 3, 3));
     }
 
     #[test]

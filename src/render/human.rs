@@ -2,7 +2,8 @@
 
 use super::display_path;
 use crate::model::{
-    Article, CrossTab, Entities, FacetResults, IndexReport, SearchResults, Snippet,
+    Article, CrossTab, Entities, FacetResults, IndexReport, IndicatorCount, Indicators,
+    SearchResults, Snippet,
 };
 use std::io::{self, Write};
 
@@ -98,6 +99,10 @@ pub fn search(w: &mut impl Write, r: &SearchResults, style: Style) -> io::Result
         if !facts.is_empty() {
             writeln!(w, "    {}", style.paint(DIM, &facts))?;
         }
+        let ids = indicator_line(&h.indicators);
+        if !ids.is_empty() {
+            writeln!(w, "    {}", style.paint(DIM, &ids))?;
+        }
         write!(w, "    ")?;
         snippet(w, &h.snippet, style)?;
         writeln!(w)?;
@@ -118,6 +123,20 @@ fn entity_line(e: &Entities) -> String {
         if !v.is_empty() {
             parts.push(format!("{label}: {}", v.join(", ")));
         }
+    }
+    parts.join(" | ")
+}
+
+/// The CVE and technique ids of a hit, on one line.
+fn indicator_line(ind: &Indicators) -> String {
+    let mut parts = Vec::new();
+    for (label, v) in [("cves", &ind.cves), ("techniques", &ind.techniques)] {
+        if !v.is_empty() {
+            parts.push(format!("{label}: {}", v.join(", ")));
+        }
+    }
+    if !ind.iocs.is_empty() {
+        parts.push(format!("iocs: {}", ind.iocs.len()));
     }
     parts.join(" | ")
 }
@@ -197,7 +216,13 @@ pub fn cross(w: &mut impl Write, c: &CrossTab, style: Style) -> io::Result<()> {
 }
 
 /// Writes what would be indexed for one file.
-pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> io::Result<()> {
+pub fn extracted(
+    w: &mut impl Write,
+    path: &str,
+    a: &Article,
+    e: &Entities,
+    ind: &Indicators,
+) -> io::Result<()> {
     writeln!(w, "== {path}")?;
     writeln!(w, "title:     {}", a.title.as_deref().unwrap_or("(none)"))?;
     writeln!(
@@ -211,7 +236,82 @@ pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> i
     writeln!(w, "countries: {}", e.countries.join(", "))?;
     writeln!(w, "origins:   {}", e.origins.join(", "))?;
     writeln!(w, "sectors:   {}", e.sectors.join(", "))?;
+    writeln!(w, "cves:      {}", ind.cves.join(", "))?;
+    writeln!(w, "techniques: {}", ind.techniques.join(", "))?;
+    let iocs: Vec<String> = ind
+        .iocs
+        .iter()
+        .map(|i| format!("{} {} ({})", i.kind.name(), i.value, i.scope.name()))
+        .collect();
+    writeln!(w, "iocs:      {}", iocs.join(", "))?;
     writeln!(w, "text ({} chars):", a.text.chars().count())?;
     writeln!(w, "{}", a.text)?;
     writeln!(w)
+}
+
+/// The scope column of an indicator count (`-` for CVE and technique ids).
+fn scope_cell(c: &IndicatorCount) -> &'static str {
+    c.scope.map_or("-", |s| s.name())
+}
+
+/// Writes indicator counts as an aligned table: type, value, scope, reports.
+pub fn indicators(w: &mut impl Write, counts: &[IndicatorCount], style: Style) -> io::Result<()> {
+    if counts.is_empty() {
+        return writeln!(w, "no indicators in the matching reports");
+    }
+    let width = |f: &dyn Fn(&IndicatorCount) -> usize, min: usize| {
+        counts.iter().map(f).max().unwrap_or(0).max(min)
+    };
+    let tw = width(&|c| c.kind.name().len(), 4);
+    let vw = width(&|c| c.value.chars().count(), 5);
+    let sw = width(&|c| scope_cell(c).len(), 5);
+    writeln!(
+        w,
+        "{}",
+        style.paint(
+            BOLD,
+            &format!(
+                "{:<tw$}  {:<vw$}  {:<sw$}  reports",
+                "type", "value", "scope"
+            )
+        )
+    )?;
+    for c in counts {
+        write!(
+            w,
+            "{:<tw$}  {:<vw$}  {:<sw$}  {:>7}",
+            c.kind.name(),
+            c.value,
+            scope_cell(c),
+            c.reports
+        )?;
+        if let Some(name) = crate::ioc::techniques::name(&c.value) {
+            write!(w, "  {}", style.paint(DIM, name))?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// Writes indicator counts as CSV: `type,value,scope,reports` (scope empty
+/// for CVE and technique ids). Values never hold commas or quotes except in
+/// URLs, which are quoted when they do.
+pub fn indicators_csv(w: &mut impl Write, counts: &[IndicatorCount]) -> io::Result<()> {
+    writeln!(w, "type,value,scope,reports")?;
+    for c in counts {
+        let value = if c.value.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", c.value.replace('"', "\"\""))
+        } else {
+            c.value.clone()
+        };
+        writeln!(
+            w,
+            "{},{},{},{}",
+            c.kind.name(),
+            value,
+            c.scope.map_or("", |s| s.name()),
+            c.reports
+        )?;
+    }
+    Ok(())
 }

@@ -1,8 +1,10 @@
 //! JSON output, built with serde from dedicated wire structs.
 
 use super::display_path;
+use crate::ioc::stix::Bundle;
 use crate::model::{
-    Article, CrossTab, Entities, FacetCount, FacetResults, IndexReport, SearchResults,
+    Article, CrossTab, Entities, FacetCount, FacetResults, IndexReport, IndicatorCount, Indicators,
+    Ioc, SearchResults,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -61,6 +63,8 @@ struct HitJson<'a> {
     origins: &'a [String],
     sectors: &'a [String],
     tags: &'a [String],
+    cves: &'a [String],
+    techniques: &'a [String],
     snippet: &'a str,
     /// Byte ranges of `snippet` that matched the query.
     highlights: Vec<[usize; 2]>,
@@ -92,6 +96,8 @@ pub fn search(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
                 origins: &h.entities.origins,
                 sectors: &h.entities.sectors,
                 tags: &h.tags,
+                cves: &h.indicators.cves,
+                techniques: &h.indicators.techniques,
                 snippet: &h.snippet.text,
                 highlights: h
                     .snippet
@@ -166,6 +172,9 @@ struct ExtractJson<'a> {
     countries: &'a [String],
     origins: &'a [String],
     sectors: &'a [String],
+    cves: &'a [String],
+    techniques: &'a [String],
+    iocs: &'a [Ioc],
     text: &'a str,
 }
 
@@ -176,7 +185,13 @@ struct SkippedLine<'a> {
 }
 
 /// Writes one JSON line for an extracted file.
-pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> io::Result<()> {
+pub fn extracted(
+    w: &mut impl Write,
+    path: &str,
+    a: &Article,
+    e: &Entities,
+    ind: &Indicators,
+) -> io::Result<()> {
     let out = ExtractJson {
         path,
         title: a.title.as_deref(),
@@ -187,6 +202,9 @@ pub fn extracted(w: &mut impl Write, path: &str, a: &Article, e: &Entities) -> i
         countries: &e.countries,
         origins: &e.origins,
         sectors: &e.sectors,
+        cves: &ind.cves,
+        techniques: &ind.techniques,
+        iocs: &ind.iocs,
         text: &a.text,
     };
     serde_json::to_writer(&mut *w, &out)?;
@@ -202,5 +220,42 @@ pub fn extract_skipped(w: &mut impl Write, path: &str, reason: &str) -> io::Resu
             skipped: reason,
         },
     )?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+struct IndicatorJson<'a> {
+    #[serde(flatten)]
+    count: &'a IndicatorCount,
+    /// The technique's name, for technique ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct IndicatorsJson<'a> {
+    total: usize,
+    indicators: Vec<IndicatorJson<'a>>,
+}
+
+/// Writes indicator counts as one JSON object.
+pub fn indicators(w: &mut impl Write, counts: &[IndicatorCount]) -> io::Result<()> {
+    let out = IndicatorsJson {
+        total: counts.len(),
+        indicators: counts
+            .iter()
+            .map(|c| IndicatorJson {
+                count: c,
+                name: crate::ioc::techniques::name(&c.value),
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *w, &out)?;
+    writeln!(w)
+}
+
+/// Writes a STIX bundle, indented, with a final newline.
+pub fn stix(w: &mut impl Write, bundle: &Bundle) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, bundle)?;
     writeln!(w)
 }

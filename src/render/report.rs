@@ -2,7 +2,7 @@
 //! script, nothing fetched) or the same content as Markdown.
 
 use super::display_path;
-use super::svg::{self, escape, BarOptions, HeatmapOptions, TimelineOptions};
+use super::svg::{self, escape, thousands, BarOptions, HeatmapOptions, TimelineOptions};
 use super::table;
 use crate::model::{FacetCount, FacetResults, Hit, Snippet};
 use crate::report::ReportData;
@@ -26,6 +26,10 @@ header.band{background:linear-gradient(120deg,#0b1220 0%,#13224a 55%,#1e3a8a 100
 h1{margin:0 0 8px;font-size:30px;line-height:1.2;font-weight:700;letter-spacing:-.01em}
 .scope{margin:0;color:#cbd5e1;font-size:15px}
 .scope strong{color:#fff;font-weight:600}
+.generated{margin:6px 0 0;color:#94a3b8;font-size:13px}
+#heatmap svg{margin:0 auto}
+.chart{overflow-x:auto}
+.chart.wide svg{min-width:620px}
 main{margin-top:-34px;padding-bottom:24px}
 .stats{display:grid;grid-template-columns:repeat(6,minmax(0,1fr));gap:16px;margin-bottom:24px}
 .stat,.card{background:var(--card);border-radius:12px;box-shadow:0 1px 2px rgba(15,23,42,.06),0 4px 12px rgba(15,23,42,.06);border:1px solid #e5e9f0}
@@ -68,6 +72,7 @@ body{background:#fff;font-size:12px}
 header.band{background:#fff;color:var(--ink);padding:0 0 12px;border-bottom:2px solid var(--ink)}
 .eyebrow{color:var(--muted)}
 .scope,.scope strong{color:var(--ink)}
+.generated{color:var(--muted)}
 main{margin-top:16px}
 .wrap{max-width:none;padding:0}
 .stat,.card{box-shadow:none;border:1px solid #cbd5e1}
@@ -75,6 +80,8 @@ main{margin-top:16px}
 .grid{grid-template-columns:repeat(2,minmax(0,1fr))}
 svg,mark,.chip,ol.reports li::before{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 a{color:inherit}
+.chart{overflow:visible}
+.chart svg{min-width:0}
 }
 "#;
 
@@ -90,13 +97,17 @@ pub fn html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
     )?;
     write!(
         w,
-        "<header class=\"band\"><div class=\"wrap\"><p class=\"eyebrow\">threatdex · threat-intelligence report</p><h1>{title}</h1><p class=\"scope\">{}</p></div></header>\n<main class=\"wrap\">\n",
-        scope_html(r)
+        "<header class=\"band\"><div class=\"wrap\"><p class=\"eyebrow\">threatdex · threat-intelligence report</p><h1>{title}</h1><p class=\"scope\">{}</p>{}</div></header>\n<main class=\"wrap\">\n",
+        scope_html(r),
+        r.generated.as_deref().map_or_else(String::new, |g| format!(
+            "<p class=\"generated\">Generated {}</p>",
+            escape(g)
+        ))
     )?;
     if r.total == 0 {
-        write!(
+        writeln!(
             w,
-            "<section class=\"card empty\"><h2>No reports match</h2><p>{}</p><p>Nothing in the index matches this query and these filters, so there is nothing to chart. Try fewer words, an alias of the actor, or a wider date range.</p></section>\n",
+            "<section class=\"card empty\"><h2>No reports match</h2><p>{}</p><p>Nothing in the index matches this query and these filters, so there is nothing to chart. Try fewer words, an alias of the actor, or a wider date range.</p></section>",
             escape(&r.scope())
         )?;
     } else {
@@ -138,16 +149,15 @@ fn stats_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             "<div class=\"stat\" data-stat=\"{key}\"><div class=\"label\">{label}</div><div class=\"num\">{n}</div><div class=\"sub\">{sub}</div></div>"
         )
     };
-    let dated = r.total - r.undated;
     write!(
         w,
         "{}",
         stat(
             "reports",
             "Reports",
-            r.total.to_string(),
+            thousands(r.total),
             if r.undated > 0 {
-                format!("{dated} dated, {} undated", r.undated)
+                format!("{} undated", thousands(r.undated))
             } else {
                 "all dated".to_string()
             }
@@ -159,19 +169,29 @@ fn stats_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         stat(
             "actors",
             "Actors",
-            r.distinct.actors.to_string(),
+            thousands(r.distinct.actors as u64),
             format!("{} origin countries", r.distinct.origins)
         )
     )?;
     write!(
         w,
         "{}",
-        stat("countries", "Countries", r.distinct.countries.to_string(), "named in reports".into())
+        stat(
+            "countries",
+            "Countries",
+            thousands(r.distinct.countries as u64),
+            "named in reports".into()
+        )
     )?;
     write!(
         w,
         "{}",
-        stat("sectors", "Sectors", r.distinct.sectors.to_string(), "targeted".into())
+        stat(
+            "sectors",
+            "Sectors",
+            thousands(r.distinct.sectors as u64),
+            "targeted".into()
+        )
     )?;
     let (span, sub) = match (r.first, r.last) {
         (Some(a), Some(b)) => (
@@ -204,14 +224,19 @@ fn card(w: &mut impl Write, id: &str, h2: &str, sub: &str, body: &str) -> io::Re
 
 fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
     let dated = r.total - r.undated;
-    let months: Vec<(&str, u64)> = r.months.iter().map(|m| (m.value.as_str(), m.count)).collect();
+    let months: Vec<(&str, u64)> = r
+        .months
+        .iter()
+        .map(|m| (m.value.as_str(), m.count))
+        .collect();
     let timeline_sub = match (r.months.first(), r.months.last()) {
         (Some(a), Some(b)) => format!(
-            "{dated} dated reports, {} to {}; months without reports are kept{}.",
+            "{} dated reports, {} to {}; months without reports are kept{}.",
+            thousands(dated),
             a.value,
             b.value,
             if r.undated > 0 {
-                format!("; {} undated reports are not shown", r.undated)
+                format!("; {} undated reports are not shown", thousands(r.undated))
             } else {
                 String::new()
             }
@@ -223,13 +248,16 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         "timeline",
         "Reports per month",
         &timeline_sub,
-        &svg::timeline(
-            &months,
-            &TimelineOptions {
-                title: "Reports per month",
-                color: TIMELINE,
-                ..TimelineOptions::default()
-            },
+        &format!(
+            "<div class=\"chart wide\">{}</div>",
+            svg::timeline(
+                &months,
+                &TimelineOptions {
+                    title: "Reports per month",
+                    color: TIMELINE,
+                    ..TimelineOptions::default()
+                },
+            )
         ),
     )?;
     w.write_all(b"<div class=\"grid\">\n")?;
@@ -239,6 +267,7 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             &BarOptions {
                 title,
                 color,
+                width: 470.0,
                 ..BarOptions::default()
             },
         )
@@ -310,24 +339,30 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             c.rows.len(),
             c.columns.len()
         ),
-        &svg::heatmap(
-            &c.rows,
-            &columns,
-            &c.counts,
-            &HeatmapOptions {
-                title: "Actors by sector",
-                row_title: "Actor",
-                column_title: "Sector",
-                legend: "Reports",
-                unit: "reports",
-            },
+        &format!(
+            "<div class=\"chart heat\">{}</div>",
+            svg::heatmap(
+                &c.rows,
+                &columns,
+                &c.counts,
+                &HeatmapOptions {
+                    title: "Actors by sector",
+                    row_title: "Actor",
+                    column_title: "Sector",
+                    legend: "Reports",
+                    unit: "reports",
+                },
+            )
         ),
     )
 }
 
 fn reports_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
     let sub = if r.query.as_deref().is_some_and(|q| !q.trim().is_empty()) {
-        format!("The {} best matches for the query, best first.", r.reports.len())
+        format!(
+            "The {} best matches for the query, best first.",
+            r.reports.len()
+        )
     } else {
         format!("The {} newest matching reports.", r.reports.len())
     };
@@ -354,7 +389,8 @@ fn report_item(w: &mut impl Write, r: &ReportData, h: &Hit) -> io::Result<()> {
         "<li><a class=\"rtitle\" href=\"{}\">{}</a><span class=\"date\">{}</span>",
         escape(&file),
         escape(title),
-        h.date.map_or_else(|| "undated".to_string(), |d| d.to_string())
+        h.date
+            .map_or_else(|| "undated".to_string(), |d| d.to_string())
     )?;
     if !h.entities.actors.is_empty() || !h.entities.sectors.is_empty() {
         w.write_all(b"<div class=\"chips\">")?;
@@ -362,7 +398,11 @@ fn report_item(w: &mut impl Write, r: &ReportData, h: &Hit) -> io::Result<()> {
             write!(w, "<span class=\"chip\">{}</span>", escape(a))?;
         }
         for s in &h.entities.sectors {
-            write!(w, "<span class=\"chip sector\">{}</span>", escape(r.labels.sector(s)))?;
+            write!(
+                w,
+                "<span class=\"chip sector\">{}</span>",
+                escape(r.labels.sector(s))
+            )?;
         }
         w.write_all(b"</div>")?;
     }
@@ -387,7 +427,8 @@ fn report_item(w: &mut impl Write, r: &ReportData, h: &Hit) -> io::Result<()> {
 /// Only http(s) links are made clickable: a document's URL is untrusted.
 fn is_web_url(u: &str) -> bool {
     let l = u.trim_start().to_ascii_lowercase();
-    (l.starts_with("https://") || l.starts_with("http://")) && !u.contains(char::is_whitespace)
+    (l.starts_with("https://") || l.starts_with("http://"))
+        && !u.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
 }
 
 /// A snippet as HTML: escaped text with highlights in `<mark>`.
@@ -451,7 +492,10 @@ pub fn markdown(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
     writeln!(w, "# {}\n", md(&r.title))?;
     writeln!(w, "{}\n", md(&r.scope()))?;
     if r.total == 0 {
-        writeln!(w, "**No reports match.** Nothing in the index matches this query and these filters.")?;
+        writeln!(
+            w,
+            "**No reports match.** Nothing in the index matches this query and these filters."
+        )?;
         return Ok(());
     }
     let span = match (r.first, r.last) {
@@ -490,8 +534,16 @@ pub fn markdown(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         } else {
             h.title.as_str()
         };
-        let date = h.date.map_or_else(|| "undated".to_string(), |d| d.to_string());
-        write!(w, "{}. [{}](<{}>) — {date}", i + 1, md(title), file_url(&h.path))?;
+        let date = h
+            .date
+            .map_or_else(|| "undated".to_string(), |d| d.to_string());
+        write!(
+            w,
+            "{}. [{}](<{}>) — {date}",
+            i + 1,
+            md(title),
+            file_url(&h.path)
+        )?;
         if !h.entities.actors.is_empty() {
             write!(w, " — {}", md(&h.entities.actors.join(", ")))?;
         }
@@ -537,7 +589,10 @@ mod tests {
 
     #[test]
     fn file_urls_are_percent_encoded() {
-        assert_eq!(file_url("/tmp/a b/r#1.html"), "file:///tmp/a%20b/r%231.html");
+        assert_eq!(
+            file_url("/tmp/a b/r#1.html"),
+            "file:///tmp/a%20b/r%231.html"
+        );
         assert_eq!(file_url("C:\\reports\\x.html"), "file:///C:/reports/x.html");
         assert_eq!(file_url("/é"), "file:///%C3%A9");
     }
@@ -547,6 +602,7 @@ mod tests {
         assert!(is_web_url("https://example.com/a"));
         assert!(!is_web_url("javascript:alert(1)"));
         assert!(!is_web_url("https://x y"));
+        assert!(!is_web_url("https://x/>y"));
     }
 
     #[test]

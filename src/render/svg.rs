@@ -55,6 +55,19 @@ fn num(x: f64) -> String {
     }
 }
 
+/// A count with thousands separators: `17,373`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Approximate rendered width of `s` at `size` px in a sans-serif font.
 pub fn text_width(s: &str, size: f64) -> f64 {
     let em: f64 = s
@@ -105,7 +118,7 @@ pub fn ticks(max: u64, target: u64) -> Vec<u64> {
             let step = power.saturating_mul(m);
             let n = max.div_ceil(step);
             if n <= target {
-                return (0..=n).map(|i| i * step).collect();
+                return (0..=n).map(|i| i.saturating_mul(step)).collect();
             }
         }
         power = power.saturating_mul(10);
@@ -113,8 +126,8 @@ pub fn ticks(max: u64, target: u64) -> Vec<u64> {
 }
 
 /// Opens an `<svg>` of the given viewBox size with an accessible name.
-fn open(out: &mut String, w: f64, h: f64, title: &str, max_width: Option<f64>) {
-    let style = max_width.map_or_else(String::new, |m| format!(r#" style="max-width:{}px""#, num(m)));
+fn open(out: &mut String, w: f64, h: f64, title: &str, style: Option<String>) {
+    let style = style.map_or_else(String::new, |s| format!(r#" style="{}""#, escape(&s)));
     let _ = write!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%"{style} role="img" aria-label="{t}" font-size="{fs}"><title>{t}</title>"#,
@@ -193,10 +206,17 @@ pub fn bar_chart<L: AsRef<str>>(items: &[(L, u64)], o: &BarOptions) -> String {
     let h = plot_bottom + axis_h;
 
     let mut out = String::new();
-    open(&mut out, w, h, o.title, Some(w * 1.25));
+    open(
+        &mut out,
+        w,
+        h,
+        o.title,
+        Some(format!("max-width:{}px", num(w * 1.25))),
+    );
     // Grid and tick labels.
     for &t in &ts {
         let x = num(x0 + scale(t));
+        let t = thousands(t);
         let _ = write!(
             out,
             r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{GRID}"/><text x="{x}" y="{}" text-anchor="middle" font-size="{}" fill="{MUTED}">{t}</text>"#,
@@ -219,6 +239,7 @@ pub fn bar_chart<L: AsRef<str>>(items: &[(L, u64)], o: &BarOptions) -> String {
         let y = top + ROW * i as f64 + (ROW - BAR) / 2.0;
         let mid = num(y + BAR / 2.0);
         let bw = scale(*v);
+        let v = thousands(*v);
         let _ = write!(
             out,
             r#"<g><title>{}: {} {}</title><text x="{}" y="{mid}" dy="0.35em" text-anchor="end" fill="{INK}">{}</text><rect class="bar" x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}"/><text x="{}" y="{mid}" dy="0.35em" font-size="{}" font-weight="600" fill="{INK}">{v}</text></g>"#,
@@ -308,7 +329,8 @@ const MIN_LABEL_GAP: f64 = 10.0;
 /// month, 2, 3, 6 months, or every 1, 2, 5, 10 years on January), with the
 /// year under the first label and under each January.
 fn time_labels<L: AsRef<str>>(items: &[(L, u64)], slot: f64) -> Vec<TimeLabel> {
-    let months: Option<Vec<(i32, u32)>> = items.iter().map(|(l, _)| year_month(l.as_ref())).collect();
+    let months: Option<Vec<(i32, u32)>> =
+        items.iter().map(|(l, _)| year_month(l.as_ref())).collect();
     let slot = slot.max(0.01);
     if let Some(months) = months {
         let need = text_width("2020", SMALL_PX).max(text_width("May", SMALL_PX)) + MIN_LABEL_GAP;
@@ -389,6 +411,7 @@ pub fn timeline<L: AsRef<str>>(items: &[(L, u64)], o: &TimelineOptions) -> Strin
     open(&mut out, w, h, o.title, None);
     for &t in &ts {
         let y = num(y_of(t));
+        let t = thousands(t);
         let _ = write!(
             out,
             r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{GRID}"/><text x="{}" y="{y}" dy="0.35em" text-anchor="end" font-size="{}" fill="{MUTED}">{t}</text>"#,
@@ -412,6 +435,7 @@ pub fn timeline<L: AsRef<str>>(items: &[(L, u64)], o: &TimelineOptions) -> Strin
         }
         let cx = left + slot * (i as f64 + 0.5);
         let y = y_of(*v);
+        let v = thousands(*v);
         let _ = write!(
             out,
             r#"<rect class="bar" x="{}" y="{}" width="{}" height="{}" rx="1" fill="{}"><title>{}: {} {}</title></rect>"#,
@@ -424,7 +448,8 @@ pub fn timeline<L: AsRef<str>>(items: &[(L, u64)], o: &TimelineOptions) -> Strin
             v,
             escape(o.unit),
         );
-        if text_width(&v.to_string(), value_px) + 1.0 <= slot {
+        // Values only where they stay apart from their neighbours.
+        if text_width(&v, value_px) + 5.0 <= slot {
             let _ = write!(
                 out,
                 r#"<text x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{MUTED}">{v}</text>"#,
@@ -495,8 +520,8 @@ impl Default for HeatmapOptions<'_> {
 
 /// The sequential colour ramp of the heat map, light to dark.
 const RAMP: [(u8, u8, u8); 5] = [
-    (219, 234, 254),
-    (147, 197, 253),
+    (191, 219, 254),
+    (125, 176, 250),
     (59, 130, 246),
     (29, 78, 216),
     (23, 37, 84),
@@ -522,7 +547,12 @@ pub fn heat_color(v: u64, max: u64) -> String {
     let f = t - i as f64;
     let (a, b) = (RAMP[i], RAMP[i + 1]);
     let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * f).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(a.0, b.0),
+        mix(a.1, b.1),
+        mix(a.2, b.2)
+    )
 }
 
 /// A heat map of `counts[r][c]` with row labels on the left, column labels
@@ -537,7 +567,13 @@ pub fn heatmap<R: AsRef<str>, C: AsRef<str>>(
     if rows.is_empty() || cols.is_empty() {
         return empty(720.0, o.title);
     }
-    let cell = |r: usize, c: usize| counts.get(r).and_then(|row| row.get(c)).copied().unwrap_or(0);
+    let cell = |r: usize, c: usize| {
+        counts
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or(0)
+    };
     let max = (0..rows.len())
         .flat_map(|r| (0..cols.len()).map(move |c| (r, c)))
         .map(|(r, c)| cell(r, c))
@@ -545,12 +581,17 @@ pub fn heatmap<R: AsRef<str>, C: AsRef<str>>(
         .unwrap_or(0);
     let (cw, ch) = (58.0, 30.0);
     let slant = std::f64::consts::FRAC_1_SQRT_2;
+    let corner = format!("{} ↓ · {} →", o.row_title, o.column_title);
     let row_w = rows
         .iter()
         .map(|r| text_width(r.as_ref(), LABEL_PX))
         .fold(0.0, f64::max)
-        .clamp(60.0, 190.0);
-    let col_labels: Vec<String> = cols.iter().map(|c| fit(c.as_ref(), 150.0, LABEL_PX)).collect();
+        .clamp(60.0, 190.0)
+        .max(text_width(&corner, SMALL_PX) * 1.1);
+    let col_labels: Vec<String> = cols
+        .iter()
+        .map(|c| fit(c.as_ref(), 150.0, LABEL_PX))
+        .collect();
     let col_w: Vec<f64> = col_labels.iter().map(|c| text_width(c, LABEL_PX)).collect();
     let left = row_w + 14.0;
     let top = col_w.iter().copied().fold(0.0, f64::max) * slant + 22.0;
@@ -562,20 +603,30 @@ pub fn heatmap<R: AsRef<str>, C: AsRef<str>>(
         .fold(grid_right, f64::max);
     let legend_y = top + ch * rows.len() as f64 + 22.0;
     let legend_values = legend_values(max);
-    let legend_w = left + 58.0 + 36.0 * (legend_values.len() + 1) as f64;
+    let legend_step = legend_values
+        .iter()
+        .map(|&v| text_width(&thousands(v), SMALL_PX) + 8.0)
+        .fold(36.0, f64::max);
+    let legend_w = left + 24.0 + legend_step * (legend_values.len() + 1) as f64;
     let w = overhang.max(legend_w).max(grid_right + 8.0);
     let h = legend_y + 40.0;
 
     let mut out = String::new();
-    open(&mut out, w, h, o.title, Some(w * 1.2));
+    // Never drawn much larger than its natural size, nor squeezed below 540 px
+    // (the page scrolls it sideways on a phone instead).
+    let style = format!(
+        "max-width:{}px;min-width:{}px",
+        num(w * 1.1),
+        num(w.min(540.0))
+    );
+    open(&mut out, w, h, o.title, Some(style));
     let _ = write!(
         out,
-        r#"<text x="{}" y="{}" text-anchor="end" font-size="{}" fill="{MUTED}" font-weight="600">{} ↓ · {} →</text>"#,
+        r#"<text x="{}" y="{}" text-anchor="end" font-size="{}" fill="{MUTED}" font-weight="600">{}</text>"#,
         num(left - 10.0),
         num(top - 8.0),
         num(SMALL_PX),
-        escape(o.row_title),
-        escape(o.column_title),
+        escape(&corner),
     );
     for (j, label) in col_labels.iter().enumerate() {
         let x = num(left + cw * (j as f64 + 0.5));
@@ -597,7 +648,7 @@ pub fn heatmap<R: AsRef<str>, C: AsRef<str>>(
             escape(row.as_ref()),
             escape(&fit(row.as_ref(), row_w, LABEL_PX)),
         );
-        for c in 0..cols.len() {
+        for (c, col) in cols.iter().enumerate() {
             let v = cell(r, c);
             let x = left + cw * c as f64;
             let _ = write!(
@@ -609,11 +660,16 @@ pub fn heatmap<R: AsRef<str>, C: AsRef<str>>(
                 num(ch - 2.0),
                 heat_color(v, max),
                 escape(row.as_ref()),
-                escape(cols[c].as_ref()),
+                escape(col.as_ref()),
                 escape(o.unit),
             );
             if v > 0 {
-                let fill = if ramp_t(v, max) >= 0.4 { "#ffffff" } else { INK };
+                let fill = if ramp_t(v, max) >= 0.4 {
+                    "#ffffff"
+                } else {
+                    INK
+                };
+                let v = thousands(v);
                 let _ = write!(
                     out,
                     r#"<text x="{}" y="{}" dy="0.35em" text-anchor="middle" font-size="{}" font-weight="600" fill="{fill}">{v}</text>"#,
@@ -635,14 +691,17 @@ pub fn heatmap<R: AsRef<str>, C: AsRef<str>>(
     );
     let swatches = std::iter::once(0).chain(legend_values.iter().copied());
     for (i, v) in swatches.enumerate() {
-        let x = left + 36.0 * i as f64;
+        let x = left + legend_step * i as f64;
+        let color = heat_color(v, max);
+        let v = thousands(v);
         let _ = write!(
             out,
-            r#"<rect class="legend" x="{}" y="{}" width="32" height="14" rx="2" fill="{}"/><text x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{MUTED}">{v}</text>"#,
+            r#"<rect class="legend" x="{}" y="{}" width="{}" height="14" rx="2" fill="{}"/><text x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{MUTED}">{v}</text>"#,
             num(x),
             num(legend_y),
-            heat_color(v, max),
-            num(x + 16.0),
+            num(legend_step - 4.0),
+            color,
+            num(x + (legend_step - 4.0) / 2.0),
             num(legend_y + 28.0),
             num(SMALL_PX),
         );
@@ -722,10 +781,13 @@ pub(crate) mod tests {
             if a.is_empty() {
                 return;
             }
-            let eq = a.find('=').unwrap_or_else(|| panic!("attribute without value: {a:?}"));
+            let eq = a
+                .find('=')
+                .unwrap_or_else(|| panic!("attribute without value: {a:?}"));
             let name = &a[..eq];
             assert!(
-                name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':'),
+                name.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':'),
                 "bad attribute name {name:?}"
             );
             let v = &a[eq + 1..];
@@ -734,7 +796,10 @@ pub(crate) mod tests {
             let value = &v[1..close];
             assert!(!value.contains('<'), "raw < in attribute {name}");
             check_text(value);
-            assert!(!value.contains("NaN") && !value.contains("inf"), "{name}={value}");
+            assert!(
+                !value.contains("NaN") && !value.contains("inf"),
+                "{name}={value}"
+            );
             a = &v[close + 1..];
         }
     }
@@ -770,12 +835,17 @@ pub(crate) mod tests {
         assert_eq!(ticks(40, 5), vec![0, 10, 20, 30, 40]);
         assert_eq!(ticks(41, 5), vec![0, 10, 20, 30, 40, 50]);
         assert_eq!(ticks(12_345, 4), vec![0, 5000, 10000, 15000]);
-        assert_eq!(*ticks(u64::MAX / 2, 5).last().unwrap() >= u64::MAX / 2, true);
+        assert!(*ticks(u64::MAX / 2, 5).last().unwrap() >= u64::MAX / 2);
+        assert!(*ticks(u64::MAX, 5).last().unwrap() == u64::MAX);
     }
 
     #[test]
     fn bar_chart_is_well_formed_and_escapes_labels() {
-        let items = [("<script>alert(1)</script>", 3), ("R&D", 1), ("\"quoted\"", 2)];
+        let items = [
+            ("<script>alert(1)</script>", 3),
+            ("R&D", 1),
+            ("\"quoted\"", 2),
+        ];
         let svg = bar_chart(&items, &BarOptions::default());
         let names = check_xml(&svg);
         assert_eq!(names[0], "svg");
@@ -809,8 +879,16 @@ pub(crate) mod tests {
         let zeros = [("a", 0u64), ("b", 0)];
         for svg in [
             bar_chart(&zeros, &BarOptions::default()),
-            timeline(&[("2024-01", 0u64), ("2024-02", 0)], &TimelineOptions::default()),
-            heatmap(&["a"], &["x", "y"], &[vec![0, 0]], &HeatmapOptions::default()),
+            timeline(
+                &[("2024-01", 0u64), ("2024-02", 0)],
+                &TimelineOptions::default(),
+            ),
+            heatmap(
+                &["a"],
+                &["x", "y"],
+                &[vec![0, 0]],
+                &HeatmapOptions::default(),
+            ),
             bar_chart::<&str>(&[], &BarOptions::default()),
             timeline::<&str>(&[], &TimelineOptions::default()),
             heatmap::<&str, &str>(&[], &[], &[], &HeatmapOptions::default()),
@@ -819,7 +897,9 @@ pub(crate) mod tests {
             assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
         }
         let svg = bar_chart(&zeros, &BarOptions::default());
-        assert!(attr_values(&svg, "class=\"bar\"", "width").iter().all(|w| *w == 0.0));
+        assert!(attr_values(&svg, "class=\"bar\"", "width")
+            .iter()
+            .all(|w| *w == 0.0));
     }
 
     #[test]
@@ -841,7 +921,12 @@ pub(crate) mod tests {
                 let gap = slot * (pair[1].index - pair[0].index) as f64;
                 let wide = text_width(&pair[0].text, SMALL_PX)
                     .max(text_width(&pair[1].text, SMALL_PX))
-                    .max(pair[0].year.as_deref().map_or(0.0, |y| text_width(y, SMALL_PX)));
+                    .max(
+                        pair[0]
+                            .year
+                            .as_deref()
+                            .map_or(0.0, |y| text_width(y, SMALL_PX)),
+                    );
                 assert!(gap >= wide + 4.0, "n={n}: {pair:?} gap {gap}");
             }
         }
@@ -850,14 +935,20 @@ pub(crate) mod tests {
     #[test]
     fn timeline_labels_fall_on_calendar_boundaries() {
         let items: Vec<(String, u64)> = (0..84)
-            .map(|i| (format!("{:04}-{:02}", 2019 + (i + 3) / 12, (i + 3) % 12 + 1), 1))
+            .map(|i| {
+                (
+                    format!("{:04}-{:02}", 2019 + (i + 3) / 12, (i + 3) % 12 + 1),
+                    1,
+                )
+            })
             .collect();
         let labels = time_labels(&items, 1000.0 / 84.0);
         assert!(labels.len() >= 6, "{labels:?}");
         // Either month names on quarter starts or years.
         for l in &labels {
             assert!(
-                ["Jan", "Apr", "Jul", "Oct"].contains(&l.text.as_str()) || l.text.parse::<i32>().is_ok(),
+                ["Jan", "Apr", "Jul", "Oct"].contains(&l.text.as_str())
+                    || l.text.parse::<i32>().is_ok(),
                 "{l:?}"
             );
         }
@@ -900,10 +991,15 @@ pub(crate) mod tests {
         assert!(svg.contains("water &amp; wastewater"));
         assert_eq!(heat_color(0, 4), EMPTY_CELL);
         assert_eq!(heat_color(4, 4), "#172554");
-        assert_eq!(heat_color(1, 4), "#dbeafe");
+        assert_eq!(heat_color(1, 4), "#bfdbfe");
         assert_eq!(heat_color(1, 1), "#172554");
         // Short rows count as zero.
-        check_xml(&heatmap(&rows, &cols, &[vec![1]], &HeatmapOptions::default()));
+        check_xml(&heatmap(
+            &rows,
+            &cols,
+            &[vec![1]],
+            &HeatmapOptions::default(),
+        ));
     }
 
     #[test]
@@ -912,6 +1008,15 @@ pub(crate) mod tests {
         assert_eq!(legend_values(1), vec![1]);
         assert_eq!(legend_values(3), vec![1, 2, 3]);
         assert_eq!(legend_values(9), vec![1, 3, 5, 7, 9]);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(17373), "17,373");
+        assert_eq!(thousands(1234567), "1,234,567");
     }
 
     #[test]

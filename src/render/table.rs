@@ -24,7 +24,13 @@ pub fn facets_csv(w: &mut impl Write, r: &FacetResults) -> io::Result<()> {
         writeln!(w, "field,value,count")?;
         for (field, values) in &r.facets {
             for v in values {
-                writeln!(w, "{},{},{}", csv_field(field), csv_field(&v.value), v.count)?;
+                writeln!(
+                    w,
+                    "{},{},{}",
+                    csv_field(field),
+                    csv_field(&v.value),
+                    v.count
+                )?;
             }
         }
     }
@@ -59,7 +65,11 @@ pub fn facets_markdown(w: &mut impl Write, r: &FacetResults) -> io::Result<()> {
         writeln!(w, "| {} | reports | share |", md_cell(field))?;
         writeln!(w, "|---|---:|---:|")?;
         for v in values {
-            let share = if r.total == 0 { 0.0 } else { v.count as f64 * 100.0 / r.total as f64 };
+            let share = if r.total == 0 {
+                0.0
+            } else {
+                v.count as f64 * 100.0 / r.total as f64
+            };
             writeln!(w, "| {} | {} | {:.0}% |", md_cell(&v.value), v.count, share)?;
         }
     }
@@ -72,7 +82,12 @@ pub fn facets_markdown(w: &mut impl Write, r: &FacetResults) -> io::Result<()> {
 
 /// Writes one cross-tab as a Markdown table.
 pub fn cross_markdown(w: &mut impl Write, c: &CrossTab) -> io::Result<()> {
-    write!(w, "| {} \\ {} |", md_cell(&c.row_field), md_cell(&c.column_field))?;
+    write!(
+        w,
+        "| {} \\ {} |",
+        md_cell(&c.row_field),
+        md_cell(&c.column_field)
+    )?;
     for col in &c.columns {
         write!(w, " {} |", md_cell(col))?;
     }
@@ -103,8 +118,14 @@ mod tests {
             facets: vec![(
                 "actor".into(),
                 vec![
-                    FacetCount { value: "Volt Typhoon".into(), count: 3 },
-                    FacetCount { value: "A, \"B\"".into(), count: 1 },
+                    FacetCount {
+                        value: "Volt Typhoon".into(),
+                        count: 3,
+                    },
+                    FacetCount {
+                        value: "A, \"B\"".into(),
+                        count: 1,
+                    },
                 ],
             )],
             cross: vec![CrossTab {
@@ -133,7 +154,15 @@ mod tests {
         let mut out = Vec::new();
         facets_markdown(&mut out, &results()).unwrap();
         let s = String::from_utf8(out).unwrap();
-        assert!(s.contains("| actor | reports | share |\n|---|---:|---:|\n| Volt Typhoon | 3 | 75% |"), "{s}");
-        assert!(s.contains("| actor \\ sector | water | energy |\n|---|---:|---:|\n| Volt Typhoon | 2 | 1 |"), "{s}");
+        assert!(
+            s.contains("| actor | reports | share |\n|---|---:|---:|\n| Volt Typhoon | 3 | 75% |"),
+            "{s}"
+        );
+        assert!(
+            s.contains(
+                "| actor \\ sector | water | energy |\n|---|---:|---:|\n| Volt Typhoon | 2 | 1 |"
+            ),
+            "{s}"
+        );
     }
 }

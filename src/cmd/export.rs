@@ -1,0 +1,52 @@
+//! `threatdex export`: writes the matching reports as a STIX 2.1 bundle.
+
+use super::{load_kb, raw_filters};
+use crate::cli::ExportArgs;
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use threatdex::index::IndexHandle;
+use threatdex::ioc::stix;
+use threatdex::query::{self, Filters};
+use threatdex::render::json;
+
+pub fn run(dir: &Path, args: ExportArgs) -> Result<ExitCode> {
+    let handle = IndexHandle::open(dir)?;
+    let kb = load_kb(Some(&handle))?;
+    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
+    let plan = query::build(
+        &handle.index,
+        &handle.fields,
+        &kb,
+        args.query.as_deref(),
+        &filters,
+    )?;
+    let reader = handle.reader().context("opening the index for reading")?;
+    let docs = threatdex::search::report_docs(&reader.searcher(), &handle.fields, &plan)?;
+    let (bundle, omitted) = stix::bundle(&docs, &kb);
+    let mut bytes = Vec::new();
+    json::stix(&mut bytes, &bundle)?;
+    if args.stix.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+    } else {
+        std::fs::write(&args.stix, &bytes)
+            .with_context(|| format!("writing the bundle to {}", args.stix.display()))?;
+        eprintln!(
+            "wrote {} ({} reports, {} objects)",
+            args.stix.display(),
+            docs.len() - omitted.empty_reports,
+            bundle.objects.len()
+        );
+    }
+    if omitted.empty_reports > 0 {
+        eprintln!(
+            "threatdex: left out {} report(s) naming no actor, sector, country or indicator \
+             (a STIX report needs at least one object)",
+            omitted.empty_reports
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,857 @@
+//! Finds indicators in refanged text: CVE and technique ids, URLs, emails,
+//! IPv4 and IPv6 addresses, domains and hashes, with the precision rules
+//! that keep version numbers, file names and code out.
+//!
+//! The rules:
+//! 1. URLs come first; their host is an indicator too (a domain or an
+//!    address), and nothing else is looked for inside a URL except CVE ids,
+//!    technique ids and hashes (a VirusTotal link names its hash).
+//! 2. An IPv4 address has four decimal octets of at most 255 without leading
+//!    zeros, is not part of a longer dotted run (`10.0.17763.1`), and does not
+//!    follow a word such as "version", "build" or "firmware" (nor a connector
+//!    such as "through" after such a version: "versions 1.2.3.4 through 1.2.3.9").
+//! 3. An IPv6 address must parse, have two or more groups and a digit, and
+//!    stand alone (`std::vec` and `12:30:45` are not addresses).
+//! 4. A domain needs a suffix of the public-suffix list and a registrable
+//!    label before it. Names whose top-level domain is also a file extension
+//!    (`.zip`, `.mov`, `.py`, `.sh`…) count only when defanged, in a URL, or
+//!    right after a word such as "domain" or "C2"; so do names written with
+//!    capitals (`System.IO`, `ASP.NET`) and reserved names (`.local`). Names
+//!    after a path separator (`C:\x\setup.sh`, `/tmp/a.py`) or before a
+//!    parenthesis (`document.write(`) are code or paths.
+//! 5. A hash is a run of exactly 32, 40 or 64 hex digits, bounded by
+//!    non-word characters (so never part of a longer run), with both a digit
+//!    and a letter.
+//! 6. The article's own URL and anything on the site's own registrable domain
+//!    are dropped, and so are plain (not defanged) links to the reference
+//!    sites reports cite as sources ([`REFERENCE_DOMAINS`]: social networks,
+//!    Wikipedia, MITRE, NVD, CISA, VirusTotal). Hashes in such links count.
+
+use super::refang::{refang, Refanged};
+use super::{scope, techniques};
+use crate::model::{IndicatorKind, Indicators, Ioc, Scope};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// Top-level domains that are also common file extensions or code words: a
+/// name ending in one needs more than its shape to count as a domain.
+pub const AMBIGUOUS_TLDS: &[&str] = &[
+    "zip", "mov", "py", "sh", "pl", "rs", "md", "so", "app", "cab", "run", "one", "ps", "ai", "ml",
+    "cat", "pm", "cc", "in", "pub", "key", "bz", "name", "ms", "sc", "mo", "tf", "gs", "am", "ac",
+    "ts", "java",
+];
+
+/// Sites that reports cite as sources (social networks, encyclopedias,
+/// vulnerability and technique databases, sample scanners): a plain link to
+/// one is a reference, not an indicator. Written defanged, it still counts.
+pub const REFERENCE_DOMAINS: &[&str] = &[
+    "linkedin.com",
+    "twitter.com",
+    "x.com",
+    "facebook.com",
+    "youtube.com",
+    "instagram.com",
+    "reddit.com",
+    "wikipedia.org",
+    "mitre.org",
+    "nist.gov",
+    "first.org",
+    "cisa.gov",
+    "virustotal.com",
+];
+
+/// Returns true if and only if a lower-case host is on a reference site.
+fn is_reference(host: &str) -> bool {
+    registrable(host).is_some_and(|d| REFERENCE_DOMAINS.contains(&d.as_str()))
+}
+
+/// Words right before an IPv4-shaped string that make it a version number.
+const VERSION_WORDS: &[&str] = &[
+    "version", "versions", "ver", "v", "build", "builds", "release", "releases", "firmware", "fw",
+    "rev", "revision", "patch", "update", "updates", "section", "sections", "chapter", "oid", "kb",
+];
+
+/// How far back (bytes) a "version" heading makes a small dotted quad
+/// (`1.0.10.1`) a version number, as in a table under a "Versions" column.
+const VERSION_CONTEXT: usize = 200;
+
+/// Words that link two version numbers ("1.2.3.4 through 1.2.3.9").
+const VERSION_LINKS: &[&str] = &["through", "thru", "to", "and", "or", "until", "-", "–", ","];
+
+/// Words right before a name that say it is a host ("the domain evil.zip",
+/// "C2 update.sh").
+const HOST_WORDS: &[&str] = &[
+    "domain",
+    "domains",
+    "hostname",
+    "hostnames",
+    "host",
+    "hosts",
+    "c2",
+    "c&c",
+    "cnc",
+    "server",
+    "servers",
+    "resolves",
+    "resolved",
+    "resolving",
+    "beacons",
+    "beaconing",
+    "contacted",
+    "contacts",
+    "connects",
+    "connected",
+    "site",
+    "website",
+    "fqdn",
+];
+
+macro_rules! regex {
+    ($name:ident, $re:expr) => {
+        fn $name() -> &'static Regex {
+            static RE: OnceLock<Regex> = OnceLock::new();
+            RE.get_or_init(|| Regex::new($re).expect(stringify!($name)))
+        }
+    };
+}
+
+regex!(
+    cve_re,
+    r"(?i)\bCVE[-\x{2010}-\x{2013}_ ]?((?:19|20)\d\d)[-\x{2010}-\x{2013}_](\d{4,7})\b"
+);
+regex!(technique_re, r"(?i)\bT1\d{3}(?:[./]\d{3})?\b");
+regex!(
+    url_re,
+    r#"(?i)\b(?:https?|ftp)://[^\s<>"'`{}|\\^\x{201C}\x{201D}\x{2018}\x{2019}]+"#
+);
+regex!(
+    email_re,
+    r"(?i)\b[a-z0-9][a-z0-9._%+-]*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\b"
+);
+regex!(ipv4_re, r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b");
+regex!(
+    ipv6_re,
+    r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}){0,3}"
+);
+regex!(
+    hash_re,
+    r"\b[0-9a-fA-F]{32}\b|\b[0-9a-fA-F]{40}\b|\b[0-9a-fA-F]{64}\b"
+);
+regex!(
+    domain_re,
+    r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\b"
+);
+
+/// The site a report was published on, so its own links can be dropped.
+#[derive(Debug, Clone, Default)]
+struct Site {
+    /// The article's own URL, normalised.
+    url: Option<String>,
+    /// The registrable domain of its host.
+    domain: Option<String>,
+}
+
+impl Site {
+    fn new(own_url: Option<&str>) -> Site {
+        let Some(u) = own_url else {
+            return Site::default();
+        };
+        let url = normalise_url(u);
+        let domain = url_host(&url).map(|h| registrable(&h).unwrap_or(h));
+        Site {
+            url: Some(url),
+            domain,
+        }
+    }
+
+    /// Returns true if and only if `host` belongs to the site.
+    fn owns(&self, host: &str) -> bool {
+        let Some(d) = &self.domain else { return false };
+        host == d || registrable(host).as_deref() == Some(d.as_str())
+    }
+
+    /// Returns true if and only if `url` is the article's own address.
+    fn is_own_url(&self, url: &str) -> bool {
+        self.url
+            .as_deref()
+            .is_some_and(|own| own.trim_end_matches('/') == url.trim_end_matches('/'))
+    }
+}
+
+/// The registrable domain of a lower-case host (`a.b.evil.co.uk` →
+/// `evil.co.uk`), when its suffix is on the public-suffix list.
+pub fn registrable(host: &str) -> Option<String> {
+    let d = psl::domain(host.as_bytes())?;
+    if !d.suffix().is_known() {
+        return None;
+    }
+    std::str::from_utf8(d.as_bytes()).ok().map(str::to_string)
+}
+
+/// Lower-cases a URL for comparison and indexing.
+fn normalise_url(u: &str) -> String {
+    u.trim().to_lowercase()
+}
+
+/// The host of a URL (lower case, without user info, port or brackets).
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    let host = host.trim_end_matches('.').to_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
+/// How sure we are that a candidate is meant as an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// Only its shape.
+    Shape,
+    /// Defanged, inside a URL, or introduced by a word such as "domain".
+    Strong,
+}
+
+/// Classifies a host name or address, returning its kind, normalised value
+/// and scope, when it is one.
+fn host_indicator(host: &str, evidence: Evidence) -> Option<Ioc> {
+    let h = host.trim_end_matches('.');
+    if let Ok(ip) = h.parse::<Ipv4Addr>() {
+        return Some(ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv4(ip)));
+    }
+    if let Ok(ip) = h.parse::<Ipv6Addr>() {
+        return Some(ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv6(ip)));
+    }
+    domain_indicator(h, evidence)
+}
+
+/// Checks a candidate domain (any case) and returns it as an indicator.
+fn domain_indicator(name: &str, evidence: Evidence) -> Option<Ioc> {
+    if name.len() > 253 || !name.contains('.') {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if !lower.split('.').all(label_ok) {
+        return None;
+    }
+    let tld = lower.rsplit('.').next().unwrap_or_default();
+    if tld.bytes().any(|b| b.is_ascii_digit()) && !tld.starts_with("xn--") {
+        return None;
+    }
+    let sc = scope::domain(&lower);
+    let known = registrable(&lower).is_some();
+    if evidence == Evidence::Shape {
+        let mixed_case = name.bytes().any(|b| b.is_ascii_uppercase());
+        if mixed_case || AMBIGUOUS_TLDS.contains(&tld) || !known {
+            return None;
+        }
+    } else if !known && sc == Scope::Public {
+        return None;
+    }
+    Some(ioc(IndicatorKind::Domain, lower, sc))
+}
+
+fn ioc(kind: IndicatorKind, value: String, scope: Scope) -> Ioc {
+    Ioc { kind, value, scope }
+}
+
+/// Spans of text already claimed by an indicator (URLs, emails, addresses):
+/// disjoint, and kept sorted between passes so lookups are logarithmic.
+#[derive(Debug, Default)]
+struct Taken {
+    /// Sorted by start; no two overlap.
+    sorted: Vec<Range<usize>>,
+    /// Claimed during the current pass.
+    new: Vec<Range<usize>>,
+}
+
+impl Taken {
+    /// Returns true if and only if `range` overlaps a span claimed in an
+    /// earlier pass.
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        let i = self.sorted.partition_point(|s| s.start < range.end);
+        i > 0 && self.sorted[i - 1].end > range.start
+    }
+
+    /// Claims a span (seen by the next pass).
+    fn claim(&mut self, range: Range<usize>) {
+        self.new.push(range);
+    }
+
+    /// Ends a pass.
+    fn commit(&mut self) {
+        self.sorted.append(&mut self.new);
+        self.sorted.sort_by_key(|r| r.start);
+    }
+}
+
+/// The word just before `pos`, skipping spaces and light punctuation, lower
+/// case.
+fn word_before(text: &str, pos: usize) -> String {
+    let before = &text[..pos];
+    let trimmed = before.trim_end_matches([' ', '\t', '(', ':', '=', '"', '\'', '`']);
+    if trimmed.len() + 3 < before.len() {
+        // Too far away to be read together.
+        return String::new();
+    }
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '&' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    trimmed[start..].to_lowercase()
+}
+
+/// Returns true if and only if a dotted quad reads like a version number:
+/// its first two parts are single digits (`1.0.10.1`, `2.3.0.0`).
+fn looks_like_version(quad: &str) -> bool {
+    let mut parts = quad.split('.');
+    parts.next().is_some_and(|p| p.len() == 1) && parts.next().is_some_and(|p| p.len() == 1)
+}
+
+/// Returns true if and only if the word "version" occurs shortly before `pos`.
+fn version_nearby(text: &str, pos: usize) -> bool {
+    let mut from = pos.saturating_sub(VERSION_CONTEXT);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    text[from..pos].to_ascii_lowercase().contains("version")
+}
+
+/// The previous character before `pos`, if any.
+fn prev_char(text: &str, pos: usize) -> Option<char> {
+    text[..pos].chars().next_back()
+}
+
+/// The next character at `pos`, if any.
+fn next_char(text: &str, pos: usize) -> Option<char> {
+    text[pos..].chars().next()
+}
+
+/// Trims punctuation that ends a sentence or closes a bracket around a URL,
+/// and cuts where Markdown glues a link to the next one (`…/a)[2](https://…`).
+fn trim_url(url: &str) -> &str {
+    let cut = [")[", "](", "[[", ")("]
+        .iter()
+        .filter_map(|p| url.find(p))
+        .min()
+        .unwrap_or(url.len());
+    let mut u = &url[..cut];
+    loop {
+        let Some(last) = u.chars().next_back() else {
+            return u;
+        };
+        let unbalanced = |open: char, close: char| {
+            u.chars().filter(|&c| c == close).count() > u.chars().filter(|&c| c == open).count()
+        };
+        let strip = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '>' | '…' => true,
+            ')' => unbalanced('(', ')'),
+            ']' => unbalanced('[', ']'),
+            '}' => unbalanced('{', '}'),
+            _ => false,
+        };
+        if !strip {
+            return u;
+        }
+        u = &u[..u.len() - last.len_utf8()];
+    }
+}
+
+/// Finds every indicator in `text`. `own_url` is the article's canonical URL:
+/// it, and anything on its site, is not an indicator.
+pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
+    let rf = refang(text);
+    let t = rf.text.as_str();
+    let site = Site::new(own_url);
+    let mut cves = BTreeSet::new();
+    let mut techs = BTreeSet::new();
+    let mut iocs = BTreeSet::new();
+
+    for c in cve_re().captures_iter(t) {
+        cves.insert(format!("CVE-{}-{}", &c[1], &c[2]));
+    }
+    for m in technique_re().find_iter(t) {
+        if let Some(id) = techniques::normalise(m.as_str()) {
+            techs.insert(id);
+        }
+    }
+
+    // URLs, and their hosts.
+    let mut taken = Taken::default();
+    let mut pos = 0;
+    while let Some(m) = url_re().find_at(t, pos) {
+        let raw = trim_url(m.as_str());
+        let span = m.start()..m.start() + raw.len();
+        // A cut link may be followed by another inside the same match.
+        pos = span.end.max(m.start() + 1);
+        taken.claim(span.clone());
+        let url = normalise_url(raw);
+        let Some(host) = url_host(&url) else { continue };
+        let Some(h) = host_indicator(&host, Evidence::Strong) else {
+            continue;
+        };
+        if site.is_own_url(&url) || (h.kind == IndicatorKind::Domain && site.owns(&h.value)) {
+            continue;
+        }
+        if h.kind == IndicatorKind::Domain && !rf.was_defanged(&span) && is_reference(&h.value) {
+            continue;
+        }
+        iocs.insert(ioc(IndicatorKind::Url, url, h.scope));
+        iocs.insert(h);
+    }
+
+    taken.commit();
+
+    // Emails.
+    for m in email_re().find_iter(t) {
+        let span = m.range();
+        if taken.overlaps(&span) {
+            continue;
+        }
+        let value = m.as_str().to_ascii_lowercase();
+        let (local, domain) = value.rsplit_once('@').unwrap_or_default();
+        if local.ends_with('.') || local.contains("..") {
+            continue;
+        }
+        let Some(d) = domain_indicator(domain, Evidence::Strong) else {
+            continue;
+        };
+        taken.claim(span);
+        if site.owns(&d.value) {
+            continue;
+        }
+        iocs.insert(ioc(IndicatorKind::Email, value, d.scope));
+    }
+
+    taken.commit();
+
+    // IPv6 (before IPv4, so `::ffff:8.8.8.8` stays whole).
+    for m in ipv6_re().find_iter(t) {
+        let mut s = m.as_str();
+        let start = m.start();
+        while s.ends_with(':') && !s.ends_with("::") {
+            s = &s[..s.len() - 1];
+        }
+        let span = start..start + s.len();
+        if taken.overlaps(&span) {
+            continue;
+        }
+        let alone = !prev_char(t, span.start)
+            .is_some_and(|c| c.is_alphanumeric() || c == ':' || c == '.' || c == '_')
+            && !next_char(t, span.end).is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let groups = s.split(':').filter(|g| !g.is_empty()).count();
+        // Colon-separated byte pairs are MAC addresses or fingerprints.
+        let byte_pairs = !s.contains("::") && s.split(':').all(|g| g.len() <= 2);
+        if !alone || groups < 2 || byte_pairs || !s.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Ok(ip) = s.parse::<Ipv6Addr>() {
+            taken.claim(span);
+            iocs.insert(ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv6(ip)));
+        }
+    }
+
+    taken.commit();
+
+    // IPv4.
+    let mut last_version_end: Option<usize> = None;
+    for m in ipv4_re().find_iter(t) {
+        let span = m.range();
+        if taken.overlaps(&span) {
+            continue;
+        }
+        let longer_run = (prev_char(t, span.start) == Some('.')
+            && t[..span.start - 1].ends_with(|c: char| c.is_ascii_digit()))
+            || (next_char(t, span.end) == Some('.')
+                && t[span.end + 1..].starts_with(|c: char| c.is_ascii_digit()));
+        let octets_ok = m
+            .as_str()
+            .split('.')
+            .all(|o| o.parse::<u16>().is_ok_and(|n| n <= 255) && (o == "0" || !o.starts_with('0')));
+        if longer_run || !octets_ok {
+            continue;
+        }
+        let linked = last_version_end.is_some_and(|end| {
+            let between = t[end..span.start].trim();
+            between.is_empty() || VERSION_LINKS.contains(&between.to_lowercase().as_str())
+        });
+        if linked
+            || VERSION_WORDS.contains(&word_before(t, span.start).as_str())
+            || (looks_like_version(m.as_str()) && version_nearby(t, span.start))
+        {
+            last_version_end = Some(span.end);
+            continue;
+        }
+        if let Ok(ip) = m.as_str().parse::<Ipv4Addr>() {
+            taken.claim(span);
+            iocs.insert(ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv4(ip)));
+        }
+    }
+
+    taken.commit();
+
+    // Domains.
+    for m in domain_re().find_iter(t) {
+        let span = m.range();
+        if taken.overlaps(&span) {
+            continue;
+        }
+        let prev = prev_char(t, span.start);
+        let code_or_path = matches!(prev, Some('/' | '\\' | '@' | '_' | '-' | '$' | '%'))
+            || (prev == Some('.') && t[..span.start - 1].ends_with(|c: char| c.is_alphanumeric()))
+            || matches!(next_char(t, span.end), Some('(' | '_' | '-' | '@' | '\\'))
+            || (next_char(t, span.end) == Some('.')
+                && t[span.end + 1..].starts_with(|c: char| c.is_alphanumeric()));
+        if code_or_path {
+            continue;
+        }
+        let evidence = if rf.was_defanged(&span)
+            || HOST_WORDS.contains(&word_before(t, span.start).as_str())
+        {
+            Evidence::Strong
+        } else {
+            Evidence::Shape
+        };
+        let Some(d) = domain_indicator(m.as_str(), evidence) else {
+            continue;
+        };
+        if site.owns(&d.value) || (!rf.was_defanged(&span) && is_reference(&d.value)) {
+            continue;
+        }
+        iocs.insert(d);
+    }
+
+    // Hashes (also inside URLs).
+    for m in hash_re().find_iter(t) {
+        let s = m.as_str();
+        let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+        let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
+        if !(has_digit && has_letter) {
+            continue;
+        }
+        let kind = match s.len() {
+            32 => IndicatorKind::Md5,
+            40 => IndicatorKind::Sha1,
+            _ => IndicatorKind::Sha256,
+        };
+        iocs.insert(ioc(kind, s.to_ascii_lowercase(), Scope::Public));
+    }
+
+    Indicators {
+        cves: cves.into_iter().collect(),
+        techniques: techs.into_iter().collect(),
+        iocs: iocs.into_iter().collect(),
+    }
+}
+
+/// Reads one indicator typed by a user (a query word, a `--ioc` value):
+/// refanged, trimmed of surrounding punctuation, classified and normalised.
+/// Returns `None` unless the whole string is one indicator.
+pub fn parse_one(input: &str) -> Option<(IndicatorKind, String)> {
+    let Refanged { text, .. } = refang(input.trim());
+    let s = text.trim().trim_matches(['"', '\'', '<', '>', ',', ';']);
+    let s = trim_url(s);
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(c) = cve_re().captures(s) {
+        if c.get(0).is_some_and(|m| m.range() == (0..s.len())) {
+            return Some((IndicatorKind::Cve, format!("CVE-{}-{}", &c[1], &c[2])));
+        }
+    }
+    if let Some(id) = technique_re()
+        .find(s)
+        .filter(|m| m.range() == (0..s.len()))
+        .and_then(|m| techniques::normalise(m.as_str()))
+    {
+        return Some((IndicatorKind::Technique, id));
+    }
+    let lower = s.to_ascii_lowercase();
+    if url_re().find(s).is_some_and(|m| m.range() == (0..s.len())) {
+        return url_host(&lower)
+            .and_then(|h| host_indicator(&h, Evidence::Strong))
+            .map(|_| (IndicatorKind::Url, lower));
+    }
+    if let Some(kind) = hash_kind(&lower) {
+        return Some((kind, lower));
+    }
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some((IndicatorKind::Ip, ip.to_string()));
+    }
+    if email_re()
+        .find(s)
+        .is_some_and(|m| m.range() == (0..s.len()))
+    {
+        return Some((IndicatorKind::Email, lower));
+    }
+    if domain_re()
+        .find(s)
+        .is_some_and(|m| m.range() == (0..s.len()))
+    {
+        // Typed on purpose: any known suffix will do, even `.zip`.
+        return domain_indicator(s, Evidence::Strong).map(|d| (IndicatorKind::Domain, d.value));
+    }
+    None
+}
+
+/// The hash kind of a lower-case string of exactly 32, 40 or 64 hex digits.
+fn hash_kind(s: &str) -> Option<IndicatorKind> {
+    if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    match s.len() {
+        32 => Some(IndicatorKind::Md5),
+        40 => Some(IndicatorKind::Sha1),
+        64 => Some(IndicatorKind::Sha256),
+        _ => None,
+    }
+}
+
+/// The kind and scope of a stored, normalised indicator value, as the index
+/// keeps it (`ioc` field values carry no type).
+pub fn classify(value: &str) -> Option<(IndicatorKind, Scope)> {
+    if value.contains("://") {
+        let sc = url_host(value)
+            .and_then(|h| host_indicator(&h, Evidence::Strong))
+            .map_or(Scope::Public, |h| h.scope);
+        return Some((IndicatorKind::Url, sc));
+    }
+    if let Some((_, domain)) = value.rsplit_once('@') {
+        return Some((IndicatorKind::Email, scope::domain(domain)));
+    }
+    if let Ok(ip) = value.parse::<IpAddr>() {
+        return Some((IndicatorKind::Ip, scope::ip(ip)));
+    }
+    if let Some(kind) = hash_kind(value) {
+        return Some((kind, Scope::Public));
+    }
+    value
+        .contains('.')
+        .then(|| (IndicatorKind::Domain, scope::domain(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report paragraph with every kind of indicator and every trap.
+    const TEST_TEXT: &str = "\
+Exploiting cve-2024-3400 and CVE‑2023‑46805 (T1190, T1059.001, T1059.999, T9999).
+C2: hxxps://update-check[.]evil-cdn[.]com/gate.php?id=7). Fallback 45.77.12[.]9:443 and
+203.0.113.5, internal 10.10.1.5 and 127.0.0.1. Versions 10.0.17763.1 and version 1.2.3.4
+through 1.2.3.9 are affected; build 5.4.3.2 too. Dropped update.zip, invoice.exe,
+example.js, config.php and run.sh to C:\\Users\\Public\\svc.dll. The domain login-portal[.]zip
+and bad.mov hosted the payload; System.IO and ASP.NET were used, document.write(x).
+Mail: billing[at]evil-cdn(.)com. IPv6 2001:db8::dead:1 and 2606:4700:4700::1111, std::vec.
+Hashes: MD5 44d88612fea8a8f36de82e1278abb02f, SHA1 3395856ce81f2b7382dee72602f798b642f14140,
+SHA256 275A021BBFB6489E54D471899F7DB9D1663FC695EC2FE2A2C4538AABF651FD0F; not a hash:
+44d88612fea8a8f36de82e1278abb02f44d88612fea8a8f36de82e1278abb02faa and the vendor page
+https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advisories).
+";
+
+    fn values(ind: &Indicators, kind: IndicatorKind) -> Vec<String> {
+        ind.iocs
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| i.value.clone())
+            .collect()
+    }
+
+    fn scope_of(ind: &Indicators, value: &str) -> Option<Scope> {
+        ind.iocs.iter().find(|i| i.value == value).map(|i| i.scope)
+    }
+
+    #[test]
+    fn the_test_text() {
+        let ind = scan(
+            TEST_TEXT,
+            Some("https://research.vendor.example.net/blog/report-1"),
+        );
+        assert_eq!(ind.cves, vec!["CVE-2023-46805", "CVE-2024-3400"]);
+        assert_eq!(ind.techniques, vec!["T1059", "T1059.001", "T1190"]);
+        assert_eq!(
+            values(&ind, IndicatorKind::Url),
+            vec!["https://update-check.evil-cdn.com/gate.php?id=7"]
+        );
+        assert_eq!(
+            values(&ind, IndicatorKind::Ip),
+            vec![
+                "10.10.1.5",
+                "127.0.0.1",
+                "2001:db8::dead:1",
+                "203.0.113.5",
+                "2606:4700:4700::1111",
+                "45.77.12.9"
+            ]
+        );
+        assert_eq!(
+            values(&ind, IndicatorKind::Domain),
+            vec!["login-portal.zip", "update-check.evil-cdn.com"]
+        );
+        assert_eq!(
+            values(&ind, IndicatorKind::Email),
+            vec!["billing@evil-cdn.com"]
+        );
+        assert_eq!(
+            values(&ind, IndicatorKind::Md5),
+            vec!["44d88612fea8a8f36de82e1278abb02f"]
+        );
+        assert_eq!(values(&ind, IndicatorKind::Sha1).len(), 1);
+        assert_eq!(
+            values(&ind, IndicatorKind::Sha256),
+            vec!["275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"]
+        );
+        assert_eq!(scope_of(&ind, "10.10.1.5"), Some(Scope::Private));
+        assert_eq!(scope_of(&ind, "127.0.0.1"), Some(Scope::Loopback));
+        assert_eq!(scope_of(&ind, "203.0.113.5"), Some(Scope::Documentation));
+        assert_eq!(
+            scope_of(&ind, "2001:db8::dead:1"),
+            Some(Scope::Documentation)
+        );
+        assert_eq!(scope_of(&ind, "45.77.12.9"), Some(Scope::Public));
+    }
+
+    #[test]
+    fn plain_links_to_reference_sites_are_not_indicators() {
+        let ind = scan(
+            "Follow us https://www.linkedin.com/company/x and twitter.com; see \
+             https://www.virustotal.com/gui/file/275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f \
+             but the payload sat on hxxps://github[.]com/evil/repo and x[.]com/evil.",
+            None,
+        );
+        let all: Vec<&str> = ind.iocs.iter().map(|i| i.value.as_str()).collect();
+        assert_eq!(
+            all,
+            vec![
+                "github.com",
+                "x.com",
+                "https://github.com/evil/repo",
+                "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
+            ]
+        );
+    }
+
+    #[test]
+    fn own_site_is_dropped() {
+        let text = "Read https://blog.vendor.com/a and https://blog.vendor.com/post/1 \
+                    or mail intel@vendor.com; vendor.com and cdn.vendor.com are ours, evil.com is not.";
+        let ind = scan(text, Some("https://blog.vendor.com/post/1/"));
+        let all: Vec<&str> = ind.iocs.iter().map(|i| i.value.as_str()).collect();
+        assert_eq!(all, vec!["evil.com"]);
+    }
+
+    #[test]
+    fn urls_lose_trailing_punctuation_but_keep_balanced_brackets() {
+        let ind = scan(
+            "See (https://evil.com/a), \"https://evil.com/b\". [https://evil.com/c] \
+             https://evil.org/wiki/Foo_(bar) and https://evil.com/d?x=1;",
+            None,
+        );
+        assert_eq!(
+            values(&ind, IndicatorKind::Url),
+            vec![
+                "https://evil.com/a",
+                "https://evil.com/b",
+                "https://evil.com/c",
+                "https://evil.com/d?x=1",
+                "https://evil.org/wiki/foo_(bar)"
+            ]
+        );
+    }
+
+    #[test]
+    fn version_tables_macs_and_markdown_links() {
+        let text = "| Month | Versions |\n| Jan | 1.0.10.0, 1.0.10.1, 1.0.12.0 |\n\
+                    MAC 6c:0c:e2:dd:05:84:c4:7c. Sample [1](https://evil.com/a)[2](https://evil.com/b) \
+                    and “https://evil.com/c” from https://*.evil.com/x.";
+        let ind = scan(text, None);
+        assert!(values(&ind, IndicatorKind::Ip).is_empty(), "{:?}", ind.iocs);
+        assert_eq!(
+            values(&ind, IndicatorKind::Url),
+            vec![
+                "https://evil.com/a",
+                "https://evil.com/b",
+                "https://evil.com/c"
+            ]
+        );
+        // A real address near the word "version" still counts.
+        let ind = scan("The new version beacons to 45.9.20.1 daily.", None);
+        assert_eq!(values(&ind, IndicatorKind::Ip), vec!["45.9.20.1"]);
+    }
+
+    #[test]
+    fn parse_one_reads_typed_indicators() {
+        assert_eq!(
+            parse_one("cve-2024-21887"),
+            Some((IndicatorKind::Cve, "CVE-2024-21887".into()))
+        );
+        assert_eq!(
+            parse_one("t1059"),
+            Some((IndicatorKind::Technique, "T1059".into()))
+        );
+        assert_eq!(
+            parse_one("198.51.100[.]23"),
+            Some((IndicatorKind::Ip, "198.51.100.23".into()))
+        );
+        assert_eq!(
+            parse_one("Evil[.]COM"),
+            Some((IndicatorKind::Domain, "evil.com".into()))
+        );
+        assert_eq!(
+            parse_one("bad.zip"),
+            Some((IndicatorKind::Domain, "bad.zip".into()))
+        );
+        assert_eq!(
+            parse_one("hxxp://evil[.]com/x"),
+            Some((IndicatorKind::Url, "http://evil.com/x".into()))
+        );
+        assert_eq!(
+            parse_one("a[at]b[.]org"),
+            Some((IndicatorKind::Email, "a@b.org".into()))
+        );
+        assert_eq!(
+            parse_one("2001:DB8::1"),
+            Some((IndicatorKind::Ip, "2001:db8::1".into()))
+        );
+        assert_eq!(parse_one("volt"), None);
+        assert_eq!(parse_one("file.exe"), None);
+        assert_eq!(parse_one("T9999"), None);
+    }
+
+    #[test]
+    fn classify_stored_values() {
+        assert_eq!(
+            classify("http://10.0.0.1/x"),
+            Some((IndicatorKind::Url, Scope::Private))
+        );
+        assert_eq!(
+            classify("a@example.com"),
+            Some((IndicatorKind::Email, Scope::Documentation))
+        );
+        assert_eq!(classify("::1"), Some((IndicatorKind::Ip, Scope::Loopback)));
+        assert_eq!(
+            classify("evil.com"),
+            Some((IndicatorKind::Domain, Scope::Public))
+        );
+        assert_eq!(
+            classify("44d88612fea8a8f36de82e1278abb02f"),
+            Some((IndicatorKind::Md5, Scope::Public))
+        );
+    }
+}
