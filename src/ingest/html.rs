@@ -1608,6 +1608,32 @@ fn ends_sentence(ar: &Arena, i: u32) -> bool {
     SENTENCE_END.is_match(&subtree_text(ar, i, None))
 }
 
+/// Largest subtree (in nodes) read as a candidate byline line.
+const BYLINE_MAX_NODES: u32 = 24;
+
+/// Returns true if and only if a short line of text announces a publication
+/// date: it starts with "By " (a byline) or names publishing or release.
+fn announces_date(text: &str) -> bool {
+    let t = text.trim_start().to_ascii_lowercase();
+    t.starts_with("by ")
+        || ["published", "posted", "release date", "released", "date:", "dated", "issued"]
+            .iter()
+            .any(|cue| t.contains(cue))
+}
+
+/// Text of a small subtree with a space between text nodes, so table cells
+/// and spans of a byline ("Release Date" | "June 1, 2023") stay apart.
+fn spaced_text(ar: &Arena, i: u32) -> String {
+    let mut words = Vec::new();
+    for j in i..ar.n[i as usize].end {
+        let nd = &ar.n[j as usize];
+        if nd.tag == Tag::Text {
+            words.extend(ar.text[nd.tstart as usize..nd.tend as usize].split_whitespace());
+        }
+    }
+    words.join(" ")
+}
+
 /// Collapsed text of a subtree (for short elements: headings, bylines).
 fn subtree_text(ar: &Arena, i: u32, eff: Option<&[bool]>) -> String {
     let mut s = String::new();
@@ -2590,6 +2616,25 @@ fn metadata(ar: &Arena, sel: &Selection, doc: &mut HtmlDoc) {
         }
     }
     if date.is_none() {
+        // Short lines in or just above the article that announce the date in
+        // words, whatever their markup: "Published 28 October 2020",
+        // "By Jane Doe · March 14, 2022", a "Release Date | June 1, 2023" row.
+        for j in region..last_end {
+            let nd = &ar.n[j as usize];
+            if nd.tag == Tag::Text || nd.end - j > BYLINE_MAX_NODES || sidebarish(j) {
+                continue;
+            }
+            let t = spaced_text(ar, j);
+            if t.len() > 200 || !announces_date(&t) {
+                continue;
+            }
+            if let Some(d) = find_date_in_text(&t) {
+                date = Some(d);
+                break;
+            }
+        }
+    }
+    if date.is_none() {
         if let Some(u) = doc.url.as_deref() {
             date = date_from_url(u);
         }
@@ -2999,6 +3044,21 @@ mod tests {
             extract_html(&page("", &itemprop)).date,
             NaiveDate::from_ymd_opt(2018, 8, 8)
         );
+    }
+
+    #[test]
+    fn date_from_a_plain_byline_line() {
+        let page = r#"<html><body><div class="w"><div class="x9"><h1>Kimsuky again</h1>
+<div class="s3"><span>By <a href="/a/">Ben</a></span> <span class="dl">Published 28 October 2020</span></div>
+<p>U.S. authorities on Tuesday published a detailed advisory on a North Korean group that has spent a decade reading the email of policy people.</p>
+<p>Security vendors have published research on the group since 2013, when it got its name from an email account used in early campaigns.</p>
+<p>The advisory leans on that body of work and adds indicators of compromise gathered by investigators over the past year.</p>
+</div><div class="side">Trending: Published 1 January 2026</div></div></body></html>"#;
+        assert_eq!(extract_html(page).date, NaiveDate::from_ymd_opt(2020, 10, 28));
+        let table = r#"<html><body><div id="content"><h1>Advisory</h1><table><tr><th>Release Date</th><td>June 01, 2023</td></tr></table>
+<p>The agencies describe social engineering by a North Korean group against think tanks, academics and journalists in several countries.</p>
+<p>The group impersonates journalists and researchers to win the trust of its targets before sending malicious links or documents.</p></div></body></html>"#;
+        assert_eq!(extract_html(table).date, NaiveDate::from_ymd_opt(2023, 6, 1));
     }
 
     #[test]
