@@ -20,7 +20,7 @@
 //!
 //! ```text
 //! cargo run --release --example eval -- [--split train|dev|test|none|all[,..]]
-//!     [--misses] [--readability] [--data DIR]
+//!     [--misses] [--readability] [--dump DIR] [--data DIR]
 //! ```
 
 use anyhow::{bail, Context, Result};
@@ -30,6 +30,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::Instant;
 use threatdex::extract::{entities, entities_in_text};
 use threatdex::ingest::{article_from_bytes, source_kind};
@@ -120,6 +121,8 @@ struct Args {
     misses: bool,
     readability: bool,
     data: PathBuf,
+    /// Where `--readability` writes each page's extracted and expected text.
+    dump: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -128,6 +131,7 @@ fn parse_args() -> Result<Args> {
         misses: false,
         readability: false,
         data: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+        dump: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -147,11 +151,18 @@ fn parse_args() -> Result<Args> {
             }
             "--misses" => args.misses = true,
             "--readability" => args.readability = true,
+            "--dump" => {
+                args.dump = Some(PathBuf::from(
+                    it.next().context("--dump needs a directory")?,
+                ));
+                args.readability = true;
+            }
             "--data" => args.data = PathBuf::from(it.next().context("--data needs a directory")?),
             "-h" | "--help" => {
                 println!(
                     "usage: eval [--split train|dev|test|none|all[,..]] [--misses] \
-                     [--readability] [--data DIR]"
+                     [--readability] [--dump DIR] [--data DIR]\n\
+                     --dump DIR writes each readability page's extracted and expected text"
                 );
                 std::process::exit(0);
             }
@@ -326,8 +337,9 @@ fn load_annoctr(dir: &Path, args: &Args, kb: &Kb) -> Result<Vec<Doc>> {
 /// 3. Every other entry is resolved to one entity: an
 ///    `attack.mitre.org/groups/Gxxxx` link to the KB actor with that ATT&CK
 ///    id; otherwise the `label_title`, then the `mention`, through
-///    `Kb::resolve_actor`. An entry that resolves to no single actor stays a
-///    gold entity keyed by its label and counts against recall.
+///    `Kb::resolve_actor` (each also without a possessive and with a slug made
+///    words: see [`name_variants`]). An entry that resolves to no single
+///    actor stays a gold entity keyed by its label and counts against recall.
 fn gold_actors(
     links: &[Value],
     kb: &Kb,
@@ -608,7 +620,7 @@ fn firing_context(article: &Article, kb: &Kb, actor: &str) -> String {
         }
         let (a, b) = window(m.start, m.end, 90);
         first.get_or_insert((a, b));
-        let (wa, wb) = window(m.start, m.end, 300);
+        let (wa, wb) = window(m.start, m.end, 150);
         if entities_in_text(&text[wa..wb], kb)
             .actors
             .iter()
@@ -700,11 +712,12 @@ fn other_corpora_dates(args: &Args) {
             println!("  {name:<28} (no index.jsonl)");
             continue;
         };
-        let (mut dated, mut ok, mut missing_date) = (0, 0, 0);
+        // "dated" counts the files whose index entry gives a date; the
+        // others have nothing to compare against.
+        let (mut dated, mut ok) = (0, 0);
         for v in &index {
             let path = dir.join(s(v, "file"));
             let Ok(expected) = NaiveDate::parse_from_str(s(v, "date"), "%Y-%m-%d") else {
-                missing_date += 1;
                 continue;
             };
             dated += 1;
@@ -720,7 +733,6 @@ fn other_corpora_dates(args: &Args) {
             index.len(),
             fmt3(ratio(ok, dated))
         );
-        let _ = missing_date;
     }
     if !all_misses.is_empty() {
         let shown = if args.misses { usize::MAX } else { 10 };
@@ -788,10 +800,30 @@ fn shingles(text: &str, word: &Regex) -> HashSet<String> {
     tokens.windows(4).map(|w| w.join(" ")).collect()
 }
 
+/// The text content of an expected-content page: scripts, styles and
+/// comments removed, block-level tags turned into word breaks and inline tags
+/// into nothing (as a browser's textContent keeps "<b>foo</b>bar" one word),
+/// entities decoded by html2text. Image alt texts are not text content.
 fn html_text(html: &[u8]) -> String {
+    static SKIP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?is)<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>").unwrap()
+    });
+    static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)</?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|",
+            r"caption|article|section|header|footer|aside|nav|main|blockquote|pre|figure|",
+            r"figcaption|img|form|fieldset|legend|details|summary|address)\b[^>]*>"
+        ))
+        .unwrap()
+    });
+    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
+    let html = String::from_utf8_lossy(html);
+    let text = SKIP.replace_all(&html, " ");
+    let text = BLOCK.replace_all(&text, " ");
+    let text = TAG.replace_all(&text, "").into_owned();
     html2text::config::plain_no_decorate()
-        .string_from_read(html, 100_000)
-        .unwrap_or_default()
+        .string_from_read(text.as_bytes(), 100_000)
+        .unwrap_or(text)
 }
 
 fn readability_report(args: &Args) -> Result<()> {
@@ -826,10 +858,16 @@ fn readability_report(args: &Args) -> Result<()> {
         let t0 = Instant::now();
         let article = article_from_bytes(&source, SourceKind::Html).unwrap_or_default();
         seconds += t0.elapsed().as_secs_f64();
+        let expected_text = html_text(&expected);
         let ours = shingles(&article.text, &word);
-        let gold = shingles(&html_text(&expected), &word);
+        let gold = shingles(&expected_text, &word);
         let tp = ours.intersection(&gold).count();
         let name = page.file_name().unwrap().to_string_lossy().to_string();
+        if let Some(dir) = &args.dump {
+            std::fs::create_dir_all(dir)?;
+            std::fs::write(dir.join(format!("{name}.ours.txt")), &article.text)?;
+            std::fs::write(dir.join(format!("{name}.expected.txt")), &expected_text)?;
+        }
         scores.push(PageScore {
             name: name.clone(),
             tp,

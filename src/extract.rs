@@ -442,16 +442,38 @@ mod tests {
     #[test]
     fn malware_names_need_a_word_for_the_people() {
         // The malware.
-        assert!(ents("REvil ransomware encrypted the files.").actors.is_empty());
-        assert!(ents("The Emotet campaigns resumed in November.").actors.is_empty());
+        assert!(ents("REvil ransomware encrypted the files.")
+            .actors
+            .is_empty());
+        assert!(ents("The Emotet campaigns resumed in November.")
+            .actors
+            .is_empty());
         assert!(ents("REvil Ransomware returns").actors.is_empty());
         // The crew: a word for the people right after or right before.
-        assert_eq!(ents("the REvil gang leaked data").actors, vec!["GOLD SOUTHFIELD"]);
-        assert_eq!(ents("REvil's affiliates hit MSPs").actors, vec!["GOLD SOUTHFIELD"]);
-        assert_eq!(ents("Emotet botnet operators came back").actors, vec!["Mummy Spider"]);
-        assert_eq!(ents("the group behind REvil went quiet").actors, vec!["GOLD SOUTHFIELD"]);
-        assert_eq!(ents("the operators of the DarkSide Ransomware-as-a-Service").actors, vec!["DarkSide"]);
-        assert_eq!(ents("state sponsored groups such as APT28 and Gorgon.").actors, vec!["APT28", "Gorgon Group"]);
+        assert_eq!(
+            ents("the REvil gang leaked data").actors,
+            vec!["GOLD SOUTHFIELD"]
+        );
+        assert_eq!(
+            ents("REvil's affiliates hit MSPs").actors,
+            vec!["GOLD SOUTHFIELD"]
+        );
+        assert_eq!(
+            ents("Emotet botnet operators came back").actors,
+            vec!["Mummy Spider"]
+        );
+        assert_eq!(
+            ents("the group behind REvil went quiet").actors,
+            vec!["GOLD SOUTHFIELD"]
+        );
+        assert_eq!(
+            ents("the operators of the DarkSide Ransomware-as-a-Service").actors,
+            vec!["DarkSide"]
+        );
+        assert_eq!(
+            ents("state sponsored groups such as APT28 and Gorgon.").actors,
+            vec!["APT28", "Gorgon Group"]
+        );
     }
 
     #[test]
@@ -459,29 +481,52 @@ mod tests {
         let e = ents("It distributed payloads such as Qbot and Emotet. This actor is new.");
         assert!(e.actors.is_empty(), "{e:?}");
         assert!(ents("| DarkSide | group |").actors.is_empty());
-        assert!(ents("**Emotet**\nThe threat actor tracked as TA1 sent it").actors.is_empty());
+        assert!(ents("**Emotet**\nThe threat actor tracked as TA1 sent it")
+            .actors
+            .is_empty());
     }
 
     #[test]
     fn attack_group_links_mark_a_group() {
         let e = ents("groups including “[Patchwork](https://attack.mitre.org/groups/G0040/)”.");
         assert_eq!(e.actors, vec!["Patchwork"]);
-        assert!(ents("[Patchwork](https://example.com/) quilts").actors.is_empty());
+        assert!(ents("[Patchwork](https://example.com/) quilts")
+            .actors
+            .is_empty());
     }
 
     #[test]
     fn nothing_counts_inside_urls() {
-        assert!(ents("see https://www.wired.com/story/sandworm-android-malware/ now").actors.is_empty());
-        assert!(ents("[the profile](/us/threat-insight/lazarus-profile) says").actors.is_empty());
-        assert!(ents("the (www.example.com/iran-news) page").countries.is_empty());
+        assert!(
+            ents("see https://www.wired.com/story/sandworm-android-malware/ now")
+                .actors
+                .is_empty()
+        );
+        assert!(
+            ents("[the profile](/us/threat-insight/lazarus-profile) says")
+                .actors
+                .is_empty()
+        );
+        assert!(ents("the (www.example.com/iran-news) page")
+            .countries
+            .is_empty());
         // Link text is prose.
-        assert_eq!(ents("the [Sandworm](https://example.com/x) team").actors, vec!["Sandworm Team"]);
+        assert_eq!(
+            ents("the [Sandworm](https://example.com/x) team").actors,
+            vec!["Sandworm Team"]
+        );
     }
 
     #[test]
     fn context_words_ignore_punctuation_and_possessives() {
-        assert_eq!(ents("attributed to the Cobalt group.").actors, vec!["Cobalt Group"]);
-        assert_eq!(ents("the ZINC group's tooling").actors, vec!["Lazarus Group"]);
+        assert_eq!(
+            ents("attributed to the Cobalt group.").actors,
+            vec!["Cobalt Group"]
+        );
+        assert_eq!(
+            ents("the ZINC group's tooling").actors,
+            vec!["Lazarus Group"]
+        );
     }
 
     #[test]

@@ -196,20 +196,31 @@ mod tests {
             assert_eq!(date_line(line), d(2020, 9, 16), "{line}");
         }
         assert_eq!(date_line("May 04, 2020"), d(2020, 5, 4));
-        for line in ["Nothing here", "May the force be with you", "16 of them in 2020", "Sep 31, 2020"] {
+        for line in [
+            "Nothing here",
+            "May the force be with you",
+            "16 of them in 2020",
+            "Sep 31, 2020",
+        ] {
             assert_eq!(date_line(line), None, "{line}");
         }
     }
 
     #[test]
     fn a_date_line_wins_over_a_date_inside_another_line() {
-        let a = extract("Patch notes for the 2019-01-01 release\nJun 17, 2016\n\nBody", SourceKind::Text);
+        let a = extract(
+            "Patch notes for the 2019-01-01 release\nJun 17, 2016\n\nBody",
+            SourceKind::Text,
+        );
         assert_eq!(a.date, d(2016, 6, 17));
     }
 
     #[test]
     fn emphasised_update_line_is_skipped() {
-        let a = extract("Title\n*Updated:* 5 April 2023\n**Published:** 3 March 2023\n", SourceKind::Markdown);
+        let a = extract(
+            "Title\n*Updated:* 5 April 2023\n**Published:** 3 March 2023\n",
+            SourceKind::Markdown,
+        );
         assert_eq!(a.date, d(2023, 3, 3));
     }
 
