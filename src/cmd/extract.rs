@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use threatdex::extract::entities;
 use threatdex::ingest::discover::discover;
-use threatdex::ingest::{article_from_bytes, source_kind, SkipReason, DEFAULT_MAX_BYTES};
+use threatdex::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
 use threatdex::render::{display_path, human, json};
 
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
@@ -27,7 +27,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         } else {
             match std::fs::read(&f.path) {
                 Ok(bytes) => match source_kind(&f.path) {
-                    Some(kind) => article_from_bytes(&bytes, kind),
+                    Some(kind) => article_from_file(&f.path, &bytes, kind),
                     None => continue,
                 },
                 Err(e) => Err(SkipReason::Unreadable(e.to_string())),

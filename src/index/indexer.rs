@@ -7,7 +7,7 @@ use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
 use crate::extract::entities;
 use crate::ingest::discover::{discover, FileEntry};
-use crate::ingest::{article_from_bytes, source_kind, SkipReason, DEFAULT_MAX_BYTES};
+use crate::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
 use crate::kb::Kb;
 use crate::model::{IndexReport, Skipped};
 use rayon::prelude::*;
@@ -282,7 +282,7 @@ fn process(
     let Some(kind) = source_kind(&file.path) else {
         return skip(SkipReason::Unreadable("not a report file".into()));
     };
-    let article = match article_from_bytes(&bytes, kind) {
+    let article = match article_from_file(&file.path, &bytes, kind) {
         Ok(a) => a,
         Err(e) => return skip(e),
     };

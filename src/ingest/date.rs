@@ -250,6 +250,32 @@ pub fn date_from_url(url: &str) -> Option<NaiveDate> {
     None
 }
 
+/// Separated dates in a file name: `2024-03-05`, `2024_03_05`, `2024.03.05`.
+static NAME_SEPARATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})[-_.]([01][0-9])[-_.]([0-3][0-9])(?:[^0-9]|$)")
+        .unwrap()
+});
+
+/// Compact dates in a file name: `20240305`, also followed by a short serial
+/// number as advisory ids are (`20221028001`).
+static NAME_COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])[0-9]{0,4}(?:[^0-9]|$)")
+        .unwrap()
+});
+
+/// Finds a date in a file name (`zscaler_2021-05-03_slug.txt`,
+/// `20221028001-advisory.md`): the last resort when a report's content gives
+/// none, since analysts and tools often name saved reports by date.
+pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
+    let ymd = |c: regex::Captures<'_>| {
+        NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+    };
+    NAME_SEPARATED
+        .captures(name)
+        .and_then(ymd)
+        .or_else(|| NAME_COMPACT.captures(name).and_then(ymd))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,5 +366,25 @@ mod tests {
         assert_eq!(date_from_url("https://ex.com/2020/12/slug"), None);
         assert_eq!(date_from_url("https://ex.com/2020/13/45/slug"), None);
         assert_eq!(date_from_url("https://ex2020.com/item/12345678"), None);
+    }
+
+    #[test]
+    fn dates_in_file_names() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(
+            date_from_file_name("zscaler_2021-05-03_slug.txt"),
+            d(2021, 5, 3)
+        );
+        assert_eq!(
+            date_from_file_name("20221028001-seo-advisory.md"),
+            d(2022, 10, 28)
+        );
+        assert_eq!(
+            date_from_file_name("report-2024_12_01.html"),
+            d(2024, 12, 1)
+        );
+        assert_eq!(date_from_file_name("cve-2024-3400.html"), None);
+        assert_eq!(date_from_file_name("20241399.txt"), None);
+        assert_eq!(date_from_file_name("notes.md"), None);
     }
 }

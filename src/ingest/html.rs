@@ -1616,9 +1616,17 @@ const BYLINE_MAX_NODES: u32 = 24;
 fn announces_date(text: &str) -> bool {
     let t = text.trim_start().to_ascii_lowercase();
     t.starts_with("by ")
-        || ["published", "posted", "release date", "released", "date:", "dated", "issued"]
-            .iter()
-            .any(|cue| t.contains(cue))
+        || [
+            "published",
+            "posted",
+            "release date",
+            "released",
+            "date:",
+            "dated",
+            "issued",
+        ]
+        .iter()
+        .any(|cue| t.contains(cue))
 }
 
 /// Text of a small subtree with a space between text nodes, so table cells
@@ -2672,12 +2680,16 @@ fn metadata(ar: &Arena, sel: &Selection, doc: &mut HtmlDoc) {
     doc.tags = tags;
 }
 
-
-
 /// Extracts the article of an HTML page: main-content text and metadata.
 pub fn extract(html: &str) -> Article {
     let doc = extract_html(html);
-    Article { title: doc.title, date: doc.date, url: doc.url, tags: doc.tags, text: doc.text }
+    Article {
+        title: doc.title,
+        date: doc.date,
+        url: doc.url,
+        tags: doc.tags,
+        text: doc.text,
+    }
 }
 
 #[cfg(test)]
@@ -3054,11 +3066,17 @@ mod tests {
 <p>Security vendors have published research on the group since 2013, when it got its name from an email account used in early campaigns.</p>
 <p>The advisory leans on that body of work and adds indicators of compromise gathered by investigators over the past year.</p>
 </div><div class="side">Trending: Published 1 January 2026</div></div></body></html>"#;
-        assert_eq!(extract_html(page).date, NaiveDate::from_ymd_opt(2020, 10, 28));
+        assert_eq!(
+            extract_html(page).date,
+            NaiveDate::from_ymd_opt(2020, 10, 28)
+        );
         let table = r#"<html><body><div id="content"><h1>Advisory</h1><table><tr><th>Release Date</th><td>June 01, 2023</td></tr></table>
 <p>The agencies describe social engineering by a North Korean group against think tanks, academics and journalists in several countries.</p>
 <p>The group impersonates journalists and researchers to win the trust of its targets before sending malicious links or documents.</p></div></body></html>"#;
-        assert_eq!(extract_html(table).date, NaiveDate::from_ymd_opt(2023, 6, 1));
+        assert_eq!(
+            extract_html(table).date,
+            NaiveDate::from_ymd_opt(2023, 6, 1)
+        );
     }
 
     #[test]

@@ -51,6 +51,24 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
     }
 }
 
+/// Turns a file's bytes into an article, as `index` stores it: like
+/// [`article_from_bytes`], and when the content gives no date, the date in
+/// the file name (`2024-03-05-report.md`, `20221028001-advisory.md`).
+pub fn article_from_file(
+    path: &Path,
+    bytes: &[u8],
+    kind: SourceKind,
+) -> Result<Article, SkipReason> {
+    let mut article = article_from_bytes(bytes, kind)?;
+    if article.date.is_none() {
+        article.date = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(date::date_from_file_name);
+    }
+    Ok(article)
+}
+
 /// Turns the raw bytes of a file into an article.
 ///
 /// Pure apart from its inputs: decoding, main-content selection and metadata

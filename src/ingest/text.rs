@@ -51,10 +51,11 @@ pub fn extract(text: &str, kind: SourceKind) -> Article {
             .take(DATE_LINES)
             .filter(|l| !is_update_line(l))
             .collect();
-        article.date = top
-            .iter()
-            .find_map(|l| date_line(l))
-            .or_else(|| top.iter().find_map(|l| find_date_in_text(l)));
+        article.date = top.iter().find_map(|l| date_line(l)).or_else(|| {
+            top.iter()
+                .filter(|l| is_dateline(l))
+                .find_map(|l| find_date_in_text(l))
+        });
     }
     article.text = normalise(body);
     article
@@ -119,6 +120,23 @@ fn date_line(line: &str) -> Option<NaiveDate> {
     let l = line.trim_start_matches(['*', '_', '#', '>', ' ', '\t']);
     let l = &l[DATE_LABEL.find(l).map_or(0, |m| m.end())..];
     parse_date(l.trim_start_matches(['*', '_', ' ']))
+}
+
+/// Longest line taken as a dateline without a publication word in it.
+const DATELINE_CHARS: usize = 80;
+
+/// Returns true if and only if a line near the top may carry the
+/// publication date: it is short ("TLP:CLEAR — 14 Jan 2025") or says
+/// published, posted, released, issued or date. A date inside running prose
+/// ("Since our advice of 19 August 2022, …") is an event, not the date.
+fn is_dateline(line: &str) -> bool {
+    if line.chars().count() <= DATELINE_CHARS {
+        return true;
+    }
+    let l = line.to_ascii_lowercase();
+    ["published", "posted", "released", "issued", "date:"]
+        .iter()
+        .any(|cue| l.contains(cue))
 }
 
 /// Trims trailing spaces and collapses runs of blank lines.
@@ -213,6 +231,20 @@ mod tests {
             SourceKind::Text,
         );
         assert_eq!(a.date, d(2016, 6, 17));
+    }
+
+    #[test]
+    fn a_date_in_running_prose_is_not_the_publication_date() {
+        let a = extract(
+            "# Gootloader advisory\n\n## Overview\n\nSince initial advice on the 19th of August 2022 (ref 20220819002), the SOC has observed continued attempts of SEO poisoning across agencies.\n",
+            SourceKind::Markdown,
+        );
+        assert_eq!(a.date, None);
+        let b = extract(
+            "Weekly note\nTLP:CLEAR — 14 Jan 2025\n\nBody",
+            SourceKind::Text,
+        );
+        assert_eq!(b.date, d(2025, 1, 14));
     }
 
     #[test]
