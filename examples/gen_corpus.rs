@@ -14,8 +14,9 @@
 //! `<article>`, a `<main>`, a `div.entry-content`, a `div[itemprop=articleBody]`
 //! or unmarked nested `<div>`s. Its sentences are assembled from templates with
 //! actors (canonical names and aliases), countries (names and demonyms) and
-//! sector triggers taken from the built-in knowledge base. About 3 % of the
-//! files are plain-text or Markdown reports.
+//! sector triggers taken from the built-in knowledge base; two sites in three
+//! use typographic quotes and dashes (’ “ ” –) in the article, as real sites
+//! do. About 3 % of the files are plain-text or Markdown reports.
 //!
 //! Output is a pure function of `--seed` and the page number (each page has its
 //! own RNG stream), so the corpus is identical whatever the number of threads.
@@ -468,6 +469,8 @@ const MENU_ITEMS: &[&str] = &[
     "Advertise",
 ];
 const GENERIC: &[&str] = &[
+    "The intruders - who had been inside the network for months - left few traces behind.",
+    "It's the third such campaign this year, and it won't be the last, analysts said.",
     "The findings underline how quickly attackers weaponise newly disclosed vulnerabilities.",
     "Defenders were urged to hunt for signs of compromise rather than rely on patching alone.",
     "Several of the victims only learned of the breach when contacted by investigators.",
@@ -501,6 +504,23 @@ fn esc_text(out: &mut String, s: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// Straight quotes and spaced hyphens to their typographic forms.
+fn typographic(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut open = true;
+    for c in s.chars() {
+        match c {
+            '\'' => out.push('\u{2019}'),
+            '"' => {
+                out.push(if open { '\u{201C}' } else { '\u{201D}' });
+                open = !open;
+            }
+            c => out.push(c),
+        }
+    }
+    out.replace(" - ", " \u{2013} ")
 }
 
 fn esc_attr(s: &str) -> String {
@@ -618,6 +638,9 @@ struct Site {
     /// A minified "vendor bundle"; pages inline a prefix of it as padding.
     bundle: String,
     analytics: String,
+    /// Whether the site's editors use typographic quotes and dashes (’ “ ” –),
+    /// as most real news sites do: the article text is then not pure ASCII.
+    typographic: bool,
 }
 
 const SITE_WORDS: &[&str] = &[
@@ -637,6 +660,7 @@ fn make_site(seed: u64, id: usize) -> Site {
         3 => DateStyle::BylineOnly,
         _ => DateStyle::JsonLdGraph,
     };
+    let typographic = !id.is_multiple_of(3);
     let container = match (id / 5 + id) % 5 {
         0 => Container::Article,
         1 => Container::Main,
@@ -757,9 +781,9 @@ fn make_site(seed: u64, id: usize) -> Site {
         }
         footer.push_str("</ul></div>");
     }
-    let _ = write!(
+    let _ = writeln!(
         footer,
-        "</div><div class=\"newsletter\"><p>Get the {} briefing in your inbox every weekday morning.</p><form><input type=\"email\" placeholder=\"you@company.com\"><button>Subscribe</button></form></div><p class=\"copyright\">&copy; 2012–2025 {} Media Ltd. All rights reserved. <a href=\"/privacy/\">Privacy</a> · <a href=\"/terms/\">Terms</a> · <a href=\"/cookies/\">Cookie settings</a></p></footer>\n",
+        "</div><div class=\"newsletter\"><p>Get the {} briefing in your inbox every weekday morning.</p><form><input type=\"email\" placeholder=\"you@company.com\"><button>Subscribe</button></form></div><p class=\"copyright\">&copy; 2012–2025 {} Media Ltd. All rights reserved. <a href=\"/privacy/\">Privacy</a> · <a href=\"/terms/\">Terms</a> · <a href=\"/cookies/\">Cookie settings</a></p></footer>",
         esc_attr(&name),
         esc_attr(&name)
     );
@@ -808,6 +832,7 @@ fn make_site(seed: u64, id: usize) -> Site {
         footer,
         bundle,
         analytics,
+        typographic,
     }
 }
 
@@ -853,9 +878,9 @@ impl Story {
             actors,
             countries,
             sectors,
-            vendor: *rng.pick(VENDORS),
-            malware: *rng.pick(MALWARE),
-            product: *rng.pick(PRODUCTS),
+            vendor: rng.pick::<&str>(VENDORS),
+            malware: rng.pick::<&str>(MALWARE),
+            product: rng.pick::<&str>(PRODUCTS),
             cve: format!("CVE-{}-{}", day.y.min(2025), rng.range(1000, 49999)),
             day,
         }
@@ -1025,9 +1050,47 @@ enum Kind {
     Markdown,
 }
 
-struct Page {
-    rel: PathBuf,
-    bytes: Vec<u8>,
+/// One generated file.
+pub struct Page {
+    /// Path relative to the output directory (`007/007123-slug.html`).
+    pub rel: PathBuf,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Number of fictional sites the pages are spread over.
+const SITES: usize = 24;
+
+/// The corpus generator: the vocabulary and the sites of one seed.
+///
+/// `benches/stages.rs` includes this file as a module to build pages in-process.
+pub struct Generator {
+    vocab: Vocab,
+    sites: Vec<Site>,
+    seed: u64,
+    per_dir: usize,
+}
+
+impl Generator {
+    /// Loads the knowledge base and builds the sites of `seed`.
+    pub fn new(seed: u64, per_dir: usize) -> Generator {
+        let vocab = Vocab::load();
+        let sites = (0..SITES)
+            .into_par_iter()
+            .map(|i| make_site(seed, i))
+            .collect();
+        Generator {
+            vocab,
+            sites,
+            seed,
+            per_dir: per_dir.max(1),
+        }
+    }
+
+    /// Page number `n`: a pure function of the seed and `n`.
+    pub fn page(&self, n: usize) -> Page {
+        make_page(&self.vocab, &self.sites, self.seed, n, self.per_dir)
+    }
 }
 
 fn make_page(v: &Vocab, sites: &[Site], seed: u64, n: usize, per_dir: usize) -> Page {
@@ -1294,6 +1357,13 @@ fn html_page(
     h.push_str("</div></header>\n<div class=\"share-tools\"><a href=\"#\">Share on X</a><a href=\"#\">LinkedIn</a><a href=\"#\">Email</a></div>\n");
     let mut inline_ad_at = rng.range(2, 5);
     for (i, (head, text)) in blocks.iter().enumerate() {
+        let typo;
+        let text = if site.typographic {
+            typo = typographic(text);
+            &typo
+        } else {
+            text
+        };
         if *head {
             h.push_str("<h2>");
             esc_text(&mut h, text);
@@ -1471,11 +1541,7 @@ fn main() {
         }
     };
     let started = Instant::now();
-    let vocab = Vocab::load();
-    let sites: Vec<Site> = (0..24)
-        .into_par_iter()
-        .map(|i| make_site(args.seed, i))
-        .collect();
+    let generator = Generator::new(args.seed, args.per_dir);
     for d in 0..args.pages.div_ceil(args.per_dir) {
         let dir = args.out.join(format!("{d:03}"));
         if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -1487,7 +1553,7 @@ fn main() {
     let html = AtomicU64::new(0);
     let html_bytes = AtomicU64::new(0);
     let failed = (0..args.pages).into_par_iter().try_for_each(|n| {
-        let page = make_page(&vocab, &sites, args.seed, n, args.per_dir);
+        let page = generator.page(n);
         bytes.fetch_add(page.bytes.len() as u64, Ordering::Relaxed);
         if page.rel.extension().is_some_and(|e| e == "html") {
             html.fetch_add(1, Ordering::Relaxed);
