@@ -11,6 +11,7 @@
 #   SKIP_J1=1        skip the 1-thread indexing run
 #   KEEP=1           keep the temporary work dir (indexes, raw timings)
 #   RESULTS=FILE     also write the final table to FILE (default: <target>/bench-results/e2e-N.md)
+#   WAIT_IDLE=SECS   before each measurement, wait up to SECS for other jobs to finish
 #
 # Measures, with /usr/bin/time -v (peak RSS) and wall time:
 #   threatdex index (default threads and -j 1), a no-op re-run, and the
@@ -52,6 +53,11 @@ TARGET=${TARGET:-$ROOT/target}
 BIN="$TARGET/release/threatdex"
 GEN="$TARGET/release/examples/gen_corpus"
 [[ -x "$BIN" && -x "$GEN" ]] || { echo "missing $BIN or $GEN" >&2; exit 1; }
+# Private copies: the shared target dir may be rebuilt by others mid-run.
+cp "$BIN" "$WORK/threatdex"
+cp "$GEN" "$WORK/gen_corpus"
+BIN="$WORK/threatdex"
+GEN="$WORK/gen_corpus"
 
 EXTRACTOR=$(sed -n '1s#^//! *##p' src/ingest/html.rs)
 
@@ -79,9 +85,31 @@ find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
 TIME_V=""
 if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then TIME_V=/usr/bin/time; fi
 
-# timed CMD...: runs CMD once; sets ELAPSED (s) and RSS_MB (peak RSS, MiB or n/a).
+# Busy CPU time of the whole machine so far, in seconds (from /proc/stat).
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+machine_busy() { awk -v hz="$CLK_TCK" '/^cpu / {printf "%.2f", ($2 + $3 + $4 + $7 + $8) / hz}' /proc/stat 2>/dev/null || echo 0; }
+
+# With WAIT_IDLE=SECS, waits up to SECS for the machine to be idle (under 10 %
+# busy over 3 s) so other jobs do not skew a measurement.
+wait_idle() {
+    [[ -n "${WAIT_IDLE:-}" ]] || return 0
+    local waited=0 a b
+    while ((waited < WAIT_IDLE)); do
+        a=$(machine_busy)
+        sleep 3
+        b=$(machine_busy)
+        awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN {exit !((b - a) / 3 / n < 0.10)}' && return 0
+        waited=$((waited + 3))
+    done
+    echo "    warning: machine still busy after ${WAIT_IDLE}s; measuring anyway" >&2
+}
+
+# timed CMD...: runs CMD once; sets ELAPSED (s), RSS_MB (peak RSS, MiB or n/a)
+# and BG (CPU cores used by other processes meanwhile: noise indicator).
 timed() {
-    local tf="$WORK/time.txt" t0 t1
+    local tf="$WORK/time.txt" t0 t1 b0 b1
+    wait_idle
+    b0=$(machine_busy)
     t0=$(date +%s%N)
     if [[ -n "$TIME_V" ]]; then
         "$TIME_V" -v -o "$tf" "$@"
@@ -89,10 +117,15 @@ timed() {
         "$@"
     fi
     t1=$(date +%s%N)
+    b1=$(machine_busy)
     ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
     RSS_MB=n/a
+    BG=n/a
     if [[ -n "$TIME_V" ]]; then
         RSS_MB=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$tf")
+        BG=$(awk -F': ' -v b0="$b0" -v b1="$b1" -v w="$ELAPSED" '
+            /User time|System time/ {cpu += $2}
+            END {bg = (b1 - b0 - cpu) / w; if (bg < 0) bg = 0; printf "%.2f", bg}' "$tf")
     fi
 }
 
@@ -104,6 +137,7 @@ if have hyperfine; then HYPERFINE=hyperfine; fi
 latency() {
     local name=$1
     shift
+    wait_idle
     if [[ -n "$HYPERFINE" ]]; then
         local cmd="" a
         for a in "$@"; do cmd+="$(printf '%q' "$a") "; done
@@ -113,7 +147,7 @@ latency() {
         read -r MED MIN MAX < <(
             tr -d ' \n' <"$WORK/h.json" |
                 sed -n 's/.*"median":\([-0-9.eE]*\).*"min":\([-0-9.eE]*\),"max":\([-0-9.eE]*\).*/\1 \2 \3/p' |
-                awk '{printf "%.2f %.2f %.2f", $1 * 1000, $2 * 1000, $3 * 1000}')
+                awk '{printf "%.2f %.2f %.2f\n", $1 * 1000, $2 * 1000, $3 * 1000}')
     else
         local i t0 t1
         : >"$WORK/lat.txt"
@@ -126,7 +160,7 @@ latency() {
         done
         read -r MED MIN MAX < <(sort -n "$WORK/lat.txt" | awk '{a[NR] = $1}
             END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-                 printf "%.2f %.2f %.2f", m / 1000, a[1] / 1000, a[NR] / 1000}')
+                 printf "%.2f %.2f %.2f\n", m / 1000, a[1] / 1000, a[NR] / 1000}')
     fi
     printf '    %-34s median %8.2f ms  (min %.2f, max %.2f)\n' "$name" "$MED" "$MIN" "$MAX" >&2
 }
@@ -145,19 +179,21 @@ log "threatdex index ($(nproc) threads)"
 timed "${TD[@]}" index --quiet --json "$CORPUS" >"$WORK/index.json"
 IDX_S=$ELAPSED
 IDX_RSS=$RSS_MB
+IDX_BG=$BG
 INDEXED=$(sed -n 's/.*"indexed":\([0-9]*\).*/\1/p' "$WORK/index.json")
 SKIPPED=$(grep -o '"path"' "$WORK/index.json" | wc -l || true)
 IDX_PPS=$(awk -v n="$INDEXED" -v s="$IDX_S" 'BEGIN {printf "%.0f", n / s}')
 IDX_MBS=$(awk -v b="$BYTES" -v s="$IDX_S" 'BEGIN {printf "%.1f", b / 1e6 / s}')
 IDX_SIZE=$(du -sb "$WORK/idx" | cut -f1)
-echo "    indexed $INDEXED (skipped $SKIPPED) in $IDX_S s: $IDX_PPS pages/s, $IDX_MBS MB/s, peak RSS $IDX_RSS MiB, index $((IDX_SIZE / 1000000)) MB" >&2
+echo "    indexed $INDEXED (skipped $SKIPPED) in $IDX_S s: $IDX_PPS pages/s, $IDX_MBS MB/s, peak RSS $IDX_RSS MiB, index $((IDX_SIZE / 1000000)) MB; other load ${IDX_BG} cores" >&2
 
-J1_PPS=n/a J1_S=n/a J1_RSS=n/a SPEEDUP=n/a
+J1_PPS=n/a J1_S=n/a J1_RSS=n/a SPEEDUP=n/a J1_BG=n/a
 if [[ -z "${SKIP_J1:-}" ]]; then
     log "threatdex index -j 1"
     timed "$BIN" --index "$WORK/idx1" index --quiet --json -j 1 "$CORPUS" >/dev/null
     J1_S=$ELAPSED
     J1_RSS=$RSS_MB
+    J1_BG=$BG
     J1_PPS=$(awk -v n="$INDEXED" -v s="$J1_S" 'BEGIN {printf "%.0f", n / s}')
     SPEEDUP=$(awk -v a="$J1_S" -v b="$IDX_S" 'BEGIN {printf "%.2f", a / b}')
     rm -rf "$WORK/idx1"
@@ -200,7 +236,7 @@ latency "search \"volt typhoon\" ($VT_HITS hits)" "${TD[@]}" search '"volt typho
 VT_MED=$MED VT_RANGE="$MIN–$MAX"
 
 # ---------------------------------------------------------------- peers ----
-FTS_PPS=n/a FTS_MBS=n/a FTS_RSS=n/a FTS_SIZE=n/a FTS_MED=n/a FTS_RANGE="" FTS_S=n/a FTS_VT=n/a
+FTS_BG=n/a FTS_PPS=n/a FTS_MBS=n/a FTS_RSS=n/a FTS_SIZE=n/a FTS_MED=n/a FTS_RANGE="" FTS_S=n/a FTS_VT=n/a
 RG_MED=n/a RG_RANGE="" RG_FILES=n/a RG_NOTE=""
 if [[ -z "${SKIP_PEERS:-}" ]]; then
     if have python3 && python3 -c 'import sqlite3; sqlite3.connect(":memory:").execute("create virtual table t using fts5(x)")' 2>/dev/null; then
@@ -208,6 +244,7 @@ if [[ -z "${SKIP_PEERS:-}" ]]; then
         timed python3 benches/peers/fts5.py index "$WORK/fts5.db" "$CORPUS" >"$WORK/fts5.json"
         FTS_S=$ELAPSED
         FTS_RSS=$RSS_MB
+        FTS_BG=$BG
         FTS_PPS=$(awk -v n="$FILES" -v s="$FTS_S" 'BEGIN {printf "%.0f", n / s}')
         FTS_MBS=$(awk -v b="$BYTES" -v s="$FTS_S" 'BEGIN {printf "%.1f", b / 1e6 / s}')
         FTS_SIZE=$(du -sb "$WORK/fts5.db" | cut -f1)
@@ -245,6 +282,7 @@ MB() { awk -v b="$1" 'BEGIN {if (b == "n/a") print "n/a"; else printf "%.0f MB",
     echo "- corpus: $CORPUS (seed $SEED), page cache warm"
     echo "- HTML extractor in the tree: $EXTRACTOR"
     echo "- latency: whole process, $RUNS runs, ${HYPERFINE:-bash loop with date +%s%N}"
+    echo "- other load during the runs (CPU cores used by other processes): index $IDX_BG, index -j 1 $J1_BG, FTS5 $FTS_BG${WAIT_IDLE:+; WAIT_IDLE=$WAIT_IDLE}"
     echo
     echo "| metric | threatdex | peer | ratio | target | |"
     echo "|---|---:|---:|---:|---|---|"
