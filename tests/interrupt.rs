@@ -128,3 +128,67 @@ fn search_works_while_an_index_run_is_in_progress() {
     assert!(child.wait().unwrap().success());
     assert_eq!(indexed_paths(&env, n + 10).0 as usize, n + 1);
 }
+
+#[test]
+fn files_deleted_during_a_run_are_skipped_and_the_run_goes_on() {
+    let env = Env::new();
+    let n = many_pages(&env, 1500);
+    let child = env
+        .cmd(&["index", "--json", "-j", "1", "big"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Delete the second half while the run goes (the walk has listed them).
+    std::thread::sleep(Duration::from_millis(150));
+    let mut deleted = 0;
+    for i in (n / 2)..n {
+        if std::fs::remove_file(env.dir.path().join(format!("big/d{}/p{i}.html", i / 500))).is_ok()
+        {
+            deleted += 1;
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the run must go on");
+    let res: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let indexed = res["indexed"].as_u64().unwrap() as usize;
+    let skipped = res["skipped"].as_array().unwrap().len();
+    assert!(
+        indexed + skipped <= n && indexed >= n / 2,
+        "{indexed} indexed, {skipped} skipped"
+    );
+    // The next run removes what vanished and leaves exactly the files left.
+    let again = env.json(&["index", "-q", "big"]);
+    assert_eq!(
+        again["total"].as_u64(),
+        Some((n - deleted) as u64),
+        "{again}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_skipped_with_their_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let p = env.write("u/secret.txt", "Turla report\n2020-01-01\n\nTurla again.");
+    env.write("u/open.txt", "Kimsuky report\n2020-01-01\n\nKimsuky again.");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        // Running as root: permissions do not stop reads, nothing to test.
+        eprintln!("note: running as root, chmod 000 does not make a file unreadable; skipped");
+        return;
+    }
+    let res = env.json(&["index", "u"]);
+    assert_eq!(res["indexed"], 1);
+    let reasons: Vec<&str> = res["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("ermission")),
+        "{reasons:?}"
+    );
+}
