@@ -228,6 +228,8 @@ for q in "${QUERIES[@]}"; do
     LAT_RANGE[$q]="$MIN–$MAX"
     unset -n args
 done
+latency "threatdex --version (process floor)" "$BIN" --version
+BASE_MED=$MED BASE_RANGE="$MIN–$MAX"
 latency "facets --by actor --by country" "${TD[@]}" facets --by actor --by country
 FAC_MED=$MED FAC_RANGE="$MIN–$MAX"
 VT_HITS=$(hits '"volt typhoon"')
@@ -301,6 +303,7 @@ MB() { awk -v b="$1" 'BEGIN {if (b == "n/a") print "n/a"; else printf "%.0f MB",
         echo "| search $q \`${args[*]}\` (${LAT_HITS[$q]} hits): median (min–max) | ${LAT_MED[$q]} ms (${LAT_RANGE[$q]}) | $peer | $pr | ≤ 10 ms | $(check "${LAT_MED[$q]}" '<=' 10) |"
         unset -n args
     done
+    echo "| process floor \`threatdex --version\`: median (min–max) | $BASE_MED ms ($BASE_RANGE) | | | | |"
     echo "| facets --by actor --by country: median (min–max) | $FAC_MED ms ($FAC_RANGE) | | | ≤ 15 ms | $(check "$FAC_MED" '<=' 15) |"
     echo "| search \"volt typhoon\" vs rg -l -i: median (min–max) | $VT_MED ms ($VT_RANGE) | rg $(ms "$RG_MED") ($RG_RANGE) | ${RG_RATIO}× | ≥ 30× faster | $(check "$RG_RATIO" '>=' 30) |"
     echo "| \"volt typhoon\": matching files | $VT_HITS hits ($VT_FACET with the actor facet) | rg $RG_FILES files; FTS5 $FTS_VT | | | |"

@@ -21,6 +21,9 @@
 //! - `html2text`: the sub-steps of html2text (html5ever parse into an RcDom,
 //!   render tree, render to string), to see where an html2text-based extractor
 //!   spends its time;
+//! - `prestrip`: the generated page parsed (html5ever) and extracted as is,
+//!   and with inline script/style bodies removed first, plus the cost of such
+//!   a removal pass;
 //! - `entities`: `extract::entities` with a warm matcher;
 //! - `ioc_indicators`: `ioc::indicators` (IPs, domains, hashes, CVEs…);
 //! - `to_document`: `index::schema::to_document`;
@@ -111,6 +114,35 @@ fn generated_page() -> Fixture {
         bytes: page.bytes,
         kind: SourceKind::Html,
     }
+}
+
+/// Drops the bodies of inline `<script>` and `<style>` elements, keeping
+/// JSON-LD scripts (they carry metadata). A sketch of a byte-level pre-pass.
+fn strip_scripts_and_styles(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut pos = 0;
+    while pos < html.len() {
+        let next = [("<script", "</script"), ("<style", "</style")]
+            .iter()
+            .filter_map(|(open, close)| lower[pos..].find(open).map(|i| (pos + i, *close)))
+            .min_by_key(|(i, _)| *i);
+        let Some((start, close)) = next else { break };
+        let Some(gt) = lower[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let Some(end) = lower[gt..].find(close).map(|i| gt + i) else {
+            break;
+        };
+        if lower[start..gt].contains("ld+json") {
+            out.push_str(&html[pos..end]);
+        } else {
+            out.push_str(&html[pos..gt]);
+        }
+        pos = end;
+    }
+    out.push_str(&html[pos..]);
+    out
 }
 
 fn html_only(fx: &[Fixture]) -> impl Iterator<Item = &Fixture> {
@@ -210,6 +242,29 @@ fn stages(c: &mut Criterion) {
     }
     g.finish();
 
+    // What a pre-pass dropping inline <script>/<style> bodies (JSON-LD kept)
+    // would save: the generated page parsed and extracted with and without them.
+    let mut g = c.benchmark_group("prestrip");
+    for f in html_only(&fx).filter(|f| f.name.starts_with("generated")) {
+        let page = String::from_utf8_lossy(&f.bytes).into_owned();
+        let stripped = strip_scripts_and_styles(&page);
+        let cfg = html2text::config::plain_no_decorate();
+        for (variant, html) in [("as_is", &page), ("stripped", &stripped)] {
+            g.throughput(Throughput::Bytes(f.bytes.len() as u64));
+            let label = format!("{}_{variant}_{}k", f.name, html.len() / 1000);
+            g.bench_function(format!("{label}/parse_html5ever"), |b| {
+                b.iter(|| cfg.parse_html(black_box(html.as_bytes())).expect("parses"))
+            });
+            g.bench_function(format!("{label}/html_extract"), |b| {
+                b.iter(|| html::extract(black_box(html)))
+            });
+        }
+        g.bench_function(format!("{}/strip_pass", f.name), |b| {
+            b.iter(|| strip_scripts_and_styles(black_box(&page)))
+        });
+    }
+    g.finish();
+
     let articles: Vec<_> = fx
         .iter()
         .map(|f| article_from_bytes(&f.bytes, f.kind).expect("an article"))
@@ -245,9 +300,18 @@ fn stages(c: &mut Criterion) {
             .replace(['\u{201C}', '\u{201D}'], "\"")
             .replace('\u{2013}', "-");
         let typo_text = ascii_text.replace('\'', "\u{2019}");
-        let ascii = threatdex::model::Article { text: ascii_text, ..a.clone() };
-        let typo = threatdex::model::Article { text: typo_text, ..a.clone() };
-        for (name, art) in [("generated_text_ascii", &ascii), ("generated_text_typographic", &typo)] {
+        let ascii = threatdex::model::Article {
+            text: ascii_text,
+            ..a.clone()
+        };
+        let typo = threatdex::model::Article {
+            text: typo_text,
+            ..a.clone()
+        };
+        for (name, art) in [
+            ("generated_text_ascii", &ascii),
+            ("generated_text_typographic", &typo),
+        ] {
             g.throughput(Throughput::Bytes(art.text.len() as u64));
             g.bench_function(name, |b| {
                 b.iter(|| threatdex::ioc::indicators(black_box(art)))
