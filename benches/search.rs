@@ -117,7 +117,42 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// One-off costs of a fresh process, which criterion cannot repeat: the
+/// first knowledge-base load, and the first query build (it compiles the
+/// indicator regexes behind `query::expand_indicators`). Measured before
+/// anything else runs in this process, and printed.
+fn cold_costs() {
+    let t = Instant::now();
+    let kb = Kb::builtin().expect("knowledge base");
+    let kb_ms = t.elapsed().as_secs_f64() * 1e3;
+    let (schema, _) = threatdex::index::schema::build_schema();
+    let index = tantivy::Index::create_in_ram(schema);
+    let fields = threatdex::index::schema::fields(&index.schema()).expect("fields");
+    let t = Instant::now();
+    let plan = query::build(
+        &index,
+        &fields,
+        &kb,
+        Some("ransomware"),
+        &Filters::default(),
+    );
+    let first_ms = t.elapsed().as_secs_f64() * 1e3;
+    drop(plan);
+    let t = Instant::now();
+    let plan = query::build(&index, &fields, &kb, Some("phishing"), &Filters::default());
+    let second_us = t.elapsed().as_secs_f64() * 1e6;
+    drop(plan);
+    let t = Instant::now();
+    let first_parse = threatdex::ioc::parse_one("198.51.100.23");
+    let parse_us = t.elapsed().as_secs_f64() * 1e6;
+    eprintln!(
+        "search bench, cold costs of a fresh process: Kb::builtin {kb_ms:.2} ms; first query::build {first_ms:.2} ms \
+         (second {second_us:.0} µs); ioc::parse_one after that {parse_us:.0} µs ({first_parse:?})"
+    );
+}
+
 fn benches(c: &mut Criterion) {
+    cold_costs();
     let fx = build_index();
     let kb = Kb::builtin().expect("knowledge base");
     let handle = IndexHandle::open(&fx.index_dir).expect("open index");

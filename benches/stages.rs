@@ -152,8 +152,8 @@ fn html_only(fx: &[Fixture]) -> impl Iterator<Item = &Fixture> {
 fn configure() -> Criterion {
     Criterion::default()
         .sample_size(15)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1500))
         .configure_from_args()
 }
 
