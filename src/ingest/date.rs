@@ -35,14 +35,14 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let num = r"(?P<a4>\d{1,2})(?P<s4>[/.\-])(?P<b4>\d{1,2})(?P<s4b>[/.\-])(?P<y4>\d{4})";
     // No trailing \b: "2015-03-17T16:27" must match, and the regex crate
     // has no lookahead; callers reject a date followed by a digit instead.
-    let re = format!(r"(?i)\b(?:{ymd}|{mdy}|{dmy}|{num})");
+    let re = format!(r"(?i)(?-u:\b)(?:{ymd}|{mdy}|{dmy}|{num})");
     Regex::new(&re).expect("date regex")
 });
 
 /// Words that announce the publication date in a byline.
 static PUBLISHED_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:published|posted|date|released|issued|written|created)\b(?:\s+on)?\s*[:\-]?\s*$",
+        r"(?i)(?-u:\b)(?:published|posted|date|released|issued|written|created)(?-u:\b)(?:\s+on)?\s*[:\-]?\s*$",
     )
     .expect("published regex")
 });
@@ -50,7 +50,7 @@ static PUBLISHED_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that announce a *later* date (revision), which must not be taken as
 /// the publication date.
 static UPDATED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:updated?|modified|revised|edited|last\s+change[d]?|refreshed)\b(?:\s+on)?\s*[:\-]?\s*(?:at\s*)?$")
+    Regex::new(r"(?i)(?-u:\b)(?:updated?|modified|revised|edited|last\s+change[d]?|refreshed)(?-u:\b)(?:\s+on)?\s*[:\-]?\s*(?:at\s*)?$")
         .expect("updated regex")
 });
 

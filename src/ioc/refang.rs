@@ -39,7 +39,7 @@ fn pattern() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?xi)
-            (?P<scheme>\b(?:hxxps?|hxtps?|h\[tt\]ps?|hxxp|fxp|ftx|https?|ftp)
+            (?P<scheme>(?-u:\b)(?:hxxps?|hxtps?|h\[tt\]ps?|hxxp|fxp|ftx|https?|ftp)
                 (?:\[:\]//|\[://\]|\(:\)//|\[:\]\[//\]|\[:/\]/|://))
             | (?P<dot>\x20?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\})\x20?)
             | (?P<spelled>[\x20\t]+dot[\x20\t]+)
