@@ -205,20 +205,20 @@ fn benches(c: &mut Criterion) {
     let dims = [Dimension::Actor, Dimension::Country];
     g.bench_function("actor+country/all", |b| {
         b.iter(|| {
-            threatdex::facets::facets(&searcher, &handle.fields, &*all.query, &dims, 10)
+            threatdex::facets::facets(&searcher, &*all.query, &dims, 10)
                 .expect("facets")
         })
     });
     g.bench_function("actor+country/query_ransomware", |b| {
         b.iter(|| {
-            threatdex::facets::facets(&searcher, &handle.fields, &*some.query, &dims, 10)
+            threatdex::facets::facets(&searcher, &*some.query, &dims, 10)
                 .expect("facets")
         })
     });
     let every = Dimension::ALL;
     g.bench_function("all_dimensions/all", |b| {
         b.iter(|| {
-            threatdex::facets::facets(&searcher, &handle.fields, &*all.query, &every, 10)
+            threatdex::facets::facets(&searcher, &*all.query, &every, 10)
                 .expect("facets")
         })
     });

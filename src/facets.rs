@@ -5,9 +5,11 @@ use crate::error::Result;
 use crate::index::schema::{Dimension, Fields};
 use crate::model::{CrossTab, FacetCount, FacetResults};
 use crate::query::facet_query;
-use tantivy::collector::{Count, FacetCollector, FacetCounts};
+use std::collections::HashMap;
+use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::fastfield::FacetReader;
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::Searcher;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Counts documents matching `query` per value of each dimension in `dims`.
 ///
@@ -16,19 +18,18 @@ use tantivy::Searcher;
 /// empty ones included, so a timeline has no holes.
 pub fn facets(
     searcher: &Searcher,
-    _fields: &Fields,
     query: &dyn Query,
     dims: &[Dimension],
     top: usize,
 ) -> Result<FacetResults> {
-    let mut collector = FacetCollector::for_field(crate::index::schema::names::FACETS);
-    for d in dims {
-        collector.add_facet(d.root().as_str());
-    }
+    let collector = DimensionCounts {
+        roots: dims.iter().map(|d| d.name().to_string()).collect(),
+    };
     let (total, counts) = searcher.search(query, &(Count, collector))?;
     let facets = dims
         .iter()
-        .map(|&d| (d.name().to_string(), values(&counts, d, top)))
+        .zip(counts)
+        .map(|(&d, values)| (d.name().to_string(), finish(values, d, top)))
         .collect();
     Ok(FacetResults {
         total: total as u64,
@@ -37,15 +38,12 @@ pub fn facets(
     })
 }
 
-/// The counted values of one dimension.
-fn values(counts: &FacetCounts, dim: Dimension, top: usize) -> Vec<FacetCount> {
-    let root = dim.root();
+/// Sorts one dimension's counts: time buckets in order without holes,
+/// other values by count.
+fn finish(counts: HashMap<String, u64>, dim: Dimension, top: usize) -> Vec<FacetCount> {
     let mut list: Vec<FacetCount> = counts
-        .get(root.as_str())
-        .filter_map(|(facet, count)| {
-            let value = facet.to_path().last()?.to_string();
-            Some(FacetCount { value, count })
-        })
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
         .collect();
     if dim.is_time() {
         list.sort_by(|a, b| a.value.cmp(&b.value));
@@ -54,6 +52,126 @@ fn values(counts: &FacetCounts, dim: Dimension, top: usize) -> Vec<FacetCount> {
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     list.truncate(top);
     list
+}
+
+/// Counts documents per child of some facet roots (`/actor/<value>`).
+///
+/// It does what tantivy's `FacetCollector` does for one level, but names
+/// the counted values with one pass over each root's slice of the sorted
+/// facet dictionary, instead of one dictionary lookup (and one block
+/// decompression) per value: facets is then cheap however many distinct
+/// values a dimension has.
+struct DimensionCounts {
+    /// First path segment of each counted root, in the caller's order.
+    roots: Vec<String>,
+}
+
+/// Per segment: which slot each facet ordinal counts for.
+struct DimensionSegment {
+    reader: FacetReader,
+    /// Facet ordinal → slot, or `NO_SLOT`.
+    slot_of: Vec<u32>,
+    /// Slot → (root index, value).
+    slots: Vec<(usize, String)>,
+    counts: Vec<u64>,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+
+impl Collector for DimensionCounts {
+    type Fruit = Vec<HashMap<String, u64>>;
+    type Child = DimensionSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<DimensionSegment> {
+        let reader = segment.facet_reader(crate::index::schema::names::FACETS)?;
+        let dict = reader.facet_dict();
+        let mut slot_of = vec![NO_SLOT; dict.num_terms()];
+        let mut slots: Vec<(usize, String)> = Vec::new();
+        for (r, root) in self.roots.iter().enumerate() {
+            // Encoded facets separate path segments with a NUL byte, so the
+            // children of `root` are the keys in [root\0, root\x01).
+            let mut lo = root.as_bytes().to_vec();
+            lo.push(0);
+            let mut hi = root.as_bytes().to_vec();
+            hi.push(1);
+            let mut stream = dict.range().ge(&lo).lt(&hi).into_stream()?;
+            let mut last: Option<(Vec<u8>, u32)> = None;
+            while stream.advance() {
+                let child = &stream.key()[lo.len()..];
+                let child = &child[..child.iter().position(|&b| b == 0).unwrap_or(child.len())];
+                let slot = match &last {
+                    Some((prev, slot)) if prev.as_slice() == child => *slot,
+                    _ => {
+                        let slot = slots.len() as u32;
+                        slots.push((r, String::from_utf8_lossy(child).into_owned()));
+                        last = Some((child.to_vec(), slot));
+                        slot
+                    }
+                };
+                if let Some(s) = slot_of.get_mut(stream.term_ord() as usize) {
+                    *s = slot;
+                }
+            }
+        }
+        let counts = vec![0; slots.len()];
+        Ok(DimensionSegment {
+            reader,
+            slot_of,
+            slots,
+            counts,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<Vec<HashMap<String, u64>>>,
+    ) -> tantivy::Result<Vec<HashMap<String, u64>>> {
+        let mut merged = vec![HashMap::new(); self.roots.len()];
+        for seg in segments {
+            for (r, values) in seg.into_iter().enumerate() {
+                for (value, count) in values {
+                    *merged[r].entry(value).or_insert(0) += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for DimensionSegment {
+    type Fruit = Vec<HashMap<String, u64>>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // Ordinals come sorted, so a value's deeper facets are adjacent:
+        // count each slot once per document.
+        let mut previous = NO_SLOT;
+        for ord in self.reader.facet_ords(doc) {
+            let slot = self.slot_of.get(ord as usize).copied().unwrap_or(NO_SLOT);
+            if slot != NO_SLOT && slot != previous {
+                self.counts[slot as usize] += 1;
+            }
+            previous = slot;
+        }
+    }
+
+    fn harvest(self) -> Vec<HashMap<String, u64>> {
+        let n = self.slots.iter().map(|(r, _)| r + 1).max().unwrap_or(0);
+        let mut out = vec![HashMap::new(); n];
+        for ((r, value), count) in self.slots.into_iter().zip(self.counts) {
+            if count > 0 {
+                *out[r].entry(value).or_insert(0) += count;
+            }
+        }
+        out
+    }
 }
 
 /// Inserts zero-count buckets between the first and last year or month.
@@ -119,7 +237,7 @@ pub fn cross(
     columns: Dimension,
     top: usize,
 ) -> Result<CrossTab> {
-    let base = facets(searcher, fields, query, &[rows, columns], top)?;
+    let base = facets(searcher, query, &[rows, columns], top)?;
     let row_values: Vec<String> = base.facets[0].1.iter().map(|f| f.value.clone()).collect();
     let col_values: Vec<String> = base.facets[1].1.iter().map(|f| f.value.clone()).collect();
     let mut counts = Vec::with_capacity(row_values.len());
@@ -128,7 +246,7 @@ pub fn cross(
             (Occur::Must, query.box_clone()),
             (Occur::Must, facet_query(fields, rows, r)),
         ]);
-        let per_row = facets(searcher, fields, &q, &[columns], usize::MAX)?;
+        let per_row = facets(searcher, &q, &[columns], usize::MAX)?;
         let found = &per_row.facets[0].1;
         counts.push(
             col_values

@@ -184,7 +184,7 @@ pub fn compute(
         Dimension::Origin,
         Dimension::Month,
     ];
-    let all = crate::facets::facets(searcher, fields, query, &dims, usize::MAX)?;
+    let all = crate::facets::facets(searcher, query, &dims, usize::MAX)?;
     let total = all.total;
     let mut lists = all.facets.into_iter().map(|(_, v)| v);
     let mut next = || lists.next().unwrap_or_default();

@@ -53,7 +53,7 @@ pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
     let reader = handle.reader().context("opening the index for reading")?;
     let searcher = reader.searcher();
     let mut results =
-        threatdex::facets::facets(&searcher, &handle.fields, &*plan.query, &dims, args.top)?;
+        threatdex::facets::facets(&searcher, &*plan.query, &dims, args.top)?;
     for (r, c) in crosses {
         results.cross.push(threatdex::facets::cross(
             &searcher,

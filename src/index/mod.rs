@@ -152,6 +152,17 @@ pub struct IndexedFile {
     pub kb: String,
 }
 
+/// Every term of a fast-field dictionary, indexed by ordinal.
+fn all_terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
+    let dict = column.dictionary();
+    let mut terms = Vec::with_capacity(dict.num_terms());
+    let mut stream = dict.stream().map_err(|e| Error::io("index", e))?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(terms)
+}
+
 /// Reads path, size, mtime and hash of every live document from the fast
 /// fields, without loading stored documents.
 pub fn indexed_files(reader: &IndexReader) -> Result<HashMap<String, IndexedFile>> {
@@ -165,37 +176,34 @@ pub fn indexed_files(reader: &IndexReader) -> Result<HashMap<String, IndexedFile
         let kbs = ff.str(names::KB)?;
         let sizes = ff.u64(names::SIZE)?;
         let mtimes = ff.i64(names::MTIME)?;
-        let mut path = String::new();
-        let mut hash = String::new();
-        let mut kb = String::new();
+        // One sequential pass over each dictionary, instead of one block
+        // lookup (and decompression) per document.
+        let path_terms = all_terms(&paths)?;
+        let hash_terms = all_terms(&hashes)?;
+        let kb_terms = match &kbs {
+            Some(c) => all_terms(c)?,
+            None => Vec::new(),
+        };
+        let term = |terms: &[String], ord: Option<u64>| -> String {
+            ord.and_then(|o| terms.get(o as usize))
+                .cloned()
+                .unwrap_or_default()
+        };
         for doc in seg.doc_ids_alive() {
-            path.clear();
-            hash.clear();
-            kb.clear();
             let Some(ord) = paths.term_ords(doc).next() else {
                 continue;
             };
-            paths
-                .ord_to_str(ord, &mut path)
-                .map_err(|e| Error::io("index", e))?;
-            if let Some(h) = hashes.term_ords(doc).next() {
-                hashes
-                    .ord_to_str(h, &mut hash)
-                    .map_err(|e| Error::io("index", e))?;
-            }
-            if let Some(k) = kbs.as_ref().and_then(|c| c.term_ords(doc).next()) {
-                if let Some(c) = &kbs {
-                    c.ord_to_str(k, &mut kb)
-                        .map_err(|e| Error::io("index", e))?;
-                }
-            }
+            let path = term(&path_terms, Some(ord));
             out.insert(
-                path.clone(),
+                path,
                 IndexedFile {
                     size: sizes.first(doc).unwrap_or(0),
                     mtime: mtimes.first(doc).unwrap_or(0),
-                    hash: hash.clone(),
-                    kb: kb.clone(),
+                    hash: term(&hash_terms, hashes.term_ords(doc).next()),
+                    kb: term(
+                        &kb_terms,
+                        kbs.as_ref().and_then(|c| c.term_ords(doc).next()),
+                    ),
                 },
             );
         }

@@ -2217,7 +2217,7 @@ fn clean_title(orig: &str, h1s: &[String]) -> String {
 // ---------------------------------------------------------------------------
 
 /// Start tags that make html5ever walk its stack of open elements (the
-/// "close a p element in button scope" steps), counted by `limit_nesting`.
+/// "close a p element in button scope" steps), counted by `precut`.
 const BLOCK_TAGS: [&str; 34] = [
     "div",
     "section",
@@ -2256,26 +2256,39 @@ const BLOCK_TAGS: [&str; 34] = [
 ];
 
 /// Open block elements beyond which further block start tags are dropped
-/// before parsing (see `limit_nesting`).
+/// before parsing (see `precut`).
 const MAX_OPEN_BLOCKS: u32 = 256;
 
-/// html5ever checks "is a <p> open in button scope?" by walking the whole
-/// stack of open elements at every block start tag, so a page nesting
-/// blocks N deep costs O(N²) to parse (100,000 nested divs take minutes).
-/// This linear pre-scan drops block start tags once MAX_OPEN_BLOCKS are
-/// open; no real page comes near that, so the input is normally returned
-/// untouched and unallocated.
-fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+/// Prepares a page for html5ever in one linear pass over its bytes:
+///
+/// - **Raw-text bodies that never reach the text are cut**: the bodies of
+///   `<script>` (all but JSON-LD, which carries metadata), `<style>` and
+///   `<noscript>`, and `<!-- comments -->`. On news pages they are most of
+///   the bytes (inline bundles, CSS, page state), and html5ever would
+///   tokenise them only for the extractor to drop them. The tags stay, so
+///   the tree is the same.
+/// - **Pathological nesting is capped**: html5ever checks "is a <p> open in
+///   button scope?" by walking the whole stack of open elements at every
+///   block start tag, so a page nesting blocks N deep costs O(N²) to parse
+///   (100,000 nested divs take minutes). Block start tags are dropped once
+///   MAX_OPEN_BLOCKS are open; no real page comes near that.
+///
+/// Tags are read the way a browser reads them: a `<` or `>` inside a
+/// quoted attribute value is not markup. When nothing needs cutting the
+/// input is returned unallocated.
+fn precut(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     let mut open = 0u32;
     let mut dropped = [0u32; BLOCK_TAGS.len()];
     let mut cut: Vec<(usize, usize)> = Vec::new();
     let mut i = 0usize;
-    while let Some(off) = html[i..].find('<') {
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         i = lt + 1;
         if b[i..].starts_with(b"!--") {
-            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
+            let end = memchr::memmem::find(&b[i + 3..], b"-->").map_or(b.len(), |e| i + 3 + e + 3);
+            cut.push((lt, end));
+            i = end;
             continue;
         }
         let closing = b.get(i) == Some(&b'/');
@@ -2284,50 +2297,56 @@ fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
         while ne < b.len() && b[ne].is_ascii_alphanumeric() && ne - ns < 12 {
             ne += 1;
         }
+        if ne == ns {
+            // "<" followed by a non-letter is text, not a tag.
+            continue;
+        }
         let mut name = [0u8; 12];
         for (k, &c) in b[ns..ne].iter().enumerate() {
             name[k] = c.to_ascii_lowercase();
         }
         let name = &name[..ne - ns];
-        // Raw-text elements: their content is not markup.
-        if !closing && matches!(name, b"script" | b"style" | b"textarea" | b"title" | b"xmp") {
-            let mut j = ne;
-            loop {
-                match html[j..].find("</") {
-                    Some(e) => {
-                        let k = j + e + 2;
-                        if b.len() >= k + name.len()
-                            && b[k..k + name.len()].eq_ignore_ascii_case(name)
-                        {
-                            i = k;
-                            break;
-                        }
-                        j = k;
-                    }
-                    None => {
-                        i = b.len();
-                        break;
-                    }
+        let tag_end = if closing {
+            memchr::memchr(b'>', &b[ne..]).map_or(b.len(), |e| ne + e + 1)
+        } else {
+            start_tag_end(b, ne)
+        };
+        i = tag_end;
+        if closing {
+            if let Some(kind) = BLOCK_TAGS.iter().position(|t| t.as_bytes() == name) {
+                // The end tag of an element whose start tag was dropped
+                // closes nothing.
+                if dropped[kind] > 0 {
+                    dropped[kind] -= 1;
+                } else {
+                    open = open.saturating_sub(1);
                 }
             }
+            continue;
+        }
+        // Raw-text elements: their content is not markup.
+        if matches!(
+            name,
+            b"script" | b"style" | b"noscript" | b"textarea" | b"title" | b"xmp"
+        ) {
+            let close = raw_text_end(b, tag_end, name);
+            let keep = match name {
+                b"script" => contains_ci(&b[lt..tag_end], b"ld+json"),
+                b"style" | b"noscript" => false,
+                _ => true,
+            };
+            if !keep && close > tag_end {
+                cut.push((tag_end, close));
+            }
+            i = close;
             continue;
         }
         let Some(kind) = BLOCK_TAGS.iter().position(|t| t.as_bytes() == name) else {
             continue;
         };
-        if closing {
-            // The end tag of an element whose start tag was dropped closes
-            // nothing.
-            if dropped[kind] > 0 {
-                dropped[kind] -= 1;
-            } else {
-                open = open.saturating_sub(1);
-            }
-        } else if open >= MAX_OPEN_BLOCKS {
-            let end = html[ne..].find('>').map_or(b.len(), |e| ne + e + 1);
-            cut.push((lt, end));
+        if open >= MAX_OPEN_BLOCKS {
+            cut.push((lt, tag_end));
             dropped[kind] += 1;
-            i = end;
         } else {
             open += 1;
         }
@@ -2338,11 +2357,60 @@ fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(html.len());
     let mut last = 0;
     for (s, e) in cut {
+        // Cuts start and end on ASCII bytes ('<', '>' or the end), so they
+        // are char boundaries.
         out.push_str(&html[last..s]);
         last = e;
     }
     out.push_str(&html[last..]);
     std::borrow::Cow::Owned(out)
+}
+
+/// The byte after the `>` that ends a start tag whose name ends at `from`,
+/// skipping quoted attribute values.
+fn start_tag_end(b: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) {
+        let k = j + off;
+        if b[k] == b'>' {
+            return k + 1;
+        }
+        // A quote opens a value only right after "=" (spaces allowed).
+        let after_eq = b[from..k]
+            .iter()
+            .rev()
+            .find(|c| !c.is_ascii_whitespace())
+            .is_some_and(|&c| c == b'=');
+        if after_eq {
+            match memchr::memchr(b[k], &b[k + 1..]) {
+                Some(e) => j = k + 1 + e + 1,
+                None => return b.len(),
+            }
+        } else {
+            j = k + 1;
+        }
+    }
+    b.len()
+}
+
+/// Where the `</name` that closes a raw-text element starting at `from`
+/// begins (or the end of the input).
+fn raw_text_end(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut j = from;
+    while let Some(e) = memchr::memmem::find(&b[j..], b"</") {
+        let k = j + e + 2;
+        if b.len() >= k + name.len() && b[k..k + name.len()].eq_ignore_ascii_case(name) {
+            return k - 2;
+        }
+        j = k;
+    }
+    b.len()
+}
+
+/// Case-insensitive ASCII substring test.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Extracts title, publication date, canonical URL, tags and the main
@@ -2351,7 +2419,7 @@ fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
 /// Never panics and never recurses on the page structure, whatever the
 /// input; an empty or unparsable page gives an empty `HtmlDoc`.
 pub fn extract_html(html: &str) -> HtmlDoc {
-    let html = limit_nesting(html);
+    let html = precut(html);
     let dom = match html2text::config::plain().parse_html(html.as_bytes()) {
         Ok(d) => d,
         Err(_) => return HtmlDoc::default(),
@@ -3176,22 +3244,67 @@ mod tests {
     }
 
     #[test]
-    fn limit_nesting_only_touches_pathological_input() {
-        let normal = page(
-            "<title>x</title>",
-            &article("<script>var s = '<div><div><div>';</script>"),
-        );
-        assert!(matches!(
-            limit_nesting(&normal),
-            std::borrow::Cow::Borrowed(_)
-        ));
+    fn precut_caps_pathological_nesting_only() {
+        let normal = page("<title>x</title>", &article("<p>plain</p>"));
+        assert!(matches!(precut(&normal), std::borrow::Cow::Borrowed(_)));
         let deep = "<div>".repeat(1000);
-        match limit_nesting(&deep) {
+        match precut(&deep) {
             std::borrow::Cow::Owned(s) => {
                 assert_eq!(s.matches("<div>").count(), MAX_OPEN_BLOCKS as usize)
             }
             _ => panic!("expected a rewrite"),
         }
+    }
+
+    #[test]
+    fn precut_empties_scripts_styles_and_comments_but_keeps_json_ld() {
+        let html = "<head><title>T <b>x</b></title>\
+            <script>var s = '<div><div>'; if (a<b) {}</script>\
+            <SCRIPT type=\"application/LD+JSON\">{\"@type\":\"Article\"}</SCRIPT>\
+            <style>p > a { color: red }</style></head>\
+            <body><!-- <p>hidden</p> --><noscript><img src=x></noscript>\
+            <textarea><p>typed</p></textarea><p>kept</p></body>";
+        let cut = precut(html);
+        assert_eq!(
+            cut,
+            "<head><title>T <b>x</b></title><script></script>\
+            <SCRIPT type=\"application/LD+JSON\">{\"@type\":\"Article\"}</SCRIPT>\
+            <style></style></head><body><noscript></noscript>\
+            <textarea><p>typed</p></textarea><p>kept</p></body>"
+        );
+    }
+
+    #[test]
+    fn precut_reads_quoted_attribute_values_as_values() {
+        // A "<script" or ">" inside a quoted value is not markup: nothing
+        // after it may be cut.
+        let html = "<div data-x=\"<script>\" title='a > b'><p>kept one</p></div>\
+            <a href=x\"y>link</a><p>kept two</p><script>gone</script>";
+        let cut = precut(html);
+        assert!(cut.contains("<p>kept one</p>"), "{cut}");
+        assert!(cut.contains("<p>kept two</p>"), "{cut}");
+        assert!(!cut.contains("gone"), "{cut}");
+        // Unterminated constructs cut to the end, never past it.
+        for odd in ["<script>never closed", "<!-- open", "<div title=\"open", "<", "</", "<a"] {
+            let _ = precut(odd);
+        }
+    }
+
+    #[test]
+    fn precut_does_not_change_the_extraction() {
+        let html = page(
+            "<title>Headline | Site</title><meta property=\"article:published_time\" content=\"2024-03-05\">\
+             <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Headline\"}</script>\
+             <style>.a{}</style>",
+            &article("<!-- note --><script>document.write('<p>injected</p>')</script>"),
+        );
+        let with = extract_html(&html);
+        let dom = html2text::config::plain().parse_html(html.as_bytes()).unwrap();
+        let ar = build_arena(&dom);
+        let sel = select(&ar, Pass { strip_class: true }, visible_good(&ar));
+        assert_eq!(with.text, render(&ar, &sel));
+        assert_eq!(with.title.as_deref(), Some("Headline"));
+        assert!(with.date.is_some());
     }
 
     #[test]
