@@ -135,7 +135,14 @@ impl Kb {
         let sectors = parse_sectors(SECTORS_TSV, "sectors.tsv")?;
         let mut kb = Kb::from_parts(actors, blockers, countries, country_blockers, sectors);
         let mut h = blake3::Hasher::new();
-        for part in [extra.unwrap_or(ACTORS_TSV), COUNTRIES_TSV, SECTORS_TSV] {
+        // Everything extraction reads from the catalogues, technique names
+        // included.
+        for part in [
+            extra.unwrap_or(ACTORS_TSV),
+            COUNTRIES_TSV,
+            SECTORS_TSV,
+            crate::ioc::techniques::TECHNIQUES_TSV,
+        ] {
             h.update(part.as_bytes());
             h.update(b"\0");
         }
