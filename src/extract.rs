@@ -18,12 +18,19 @@
 //!    right before it ("the group behind REvil", "threat actor ZINC"). Words
 //!    about the activity ("ransomware", "campaign", "threat") are not enough:
 //!    "REvil ransomware" and "Emotet campaigns" name the malware, not the crew.
+//!    A definition counts as well: a name that opens its line as the term of
+//!    a "Name: definition" item whose first phrase is a word for people
+//!    ("* **DarkSide:** One of the newest ransomware gangs in …").
 //! 5. Text inside a URL or link path ("https://…/sandworm-android-malware/",
 //!    "(/us/threat-actor-profile-ta505)") is an address, not prose: nothing
 //!    there counts.
 //! 6. Aliases claimed by several actors (`?`: "Grizzly Steppe") never
 //!    resolve to an actor on their own.
 //! 7. Sector triggers match in any case.
+//!
+//! Before matching, typographic apostrophes and Unicode spaces (no-break,
+//! narrow, thin…) are read as their ASCII forms: web pages often write "the
+//! Winnti\u{a0}group" with a no-break space.
 
 use crate::kb::{AliasKind, Kb, Target};
 use crate::model::{Article, Entities};
@@ -125,9 +132,11 @@ pub fn entities(article: &Article, kb: &Kb) -> Entities {
 
 /// Returns the entities named in `text`.
 pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
-    // Typographic apostrophes are folded so "People’s Republic" matches.
-    let text: Cow<str> = if text.contains(['\u{2019}', '\u{2018}']) {
-        Cow::Owned(text.replace(['\u{2019}', '\u{2018}'], "'"))
+    // Typographic apostrophes are folded so "People’s Republic" matches, and
+    // Unicode spaces (no-break, narrow, thin…) so "the Winnti\u{a0}group"
+    // matches as "Winnti Group" does.
+    let text: Cow<str> = if text.contains(|c: char| fold_char(c).is_some()) {
+        Cow::Owned(text.chars().map(|c| fold_char(c).unwrap_or(c)).collect())
     } else {
         Cow::Borrowed(text)
     };
@@ -197,6 +206,18 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
+    }
+}
+
+/// The ASCII character a typographic apostrophe or a Unicode space separator
+/// is read as, or `None` for every other character.
+fn fold_char(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' => Some('\''),
+        '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => {
+            Some(' ')
+        }
+        _ => None,
     }
 }
 
@@ -295,6 +316,9 @@ fn has_context(text: &str, start: usize, end: usize) -> bool {
     {
         return true;
     }
+    if defined_as_people(text, start, end) {
+        return true;
+    }
     let after = &after[..after.find(is_clause_end).unwrap_or(after.len())];
     let before = &text[..start];
     let before = &before[before.rfind(is_clause_end).map_or(0, |i| i + 1)..];
@@ -305,6 +329,42 @@ fn has_context(text: &str, start: usize, end: usize) -> bool {
             || w.starts_with(char::is_uppercase)
             || w.contains(|c: char| c.is_ascii_digit())
     })
+}
+
+/// How many words of a definition may come before the word for the people:
+/// "**DarkSide:** One of the newest ransomware gangs in …".
+const MAX_DEFINITION_WORDS: usize = 6;
+
+/// Returns true if and only if `text[start..end]` is the term of a
+/// definition whose head names people: the name opens its line (after list
+/// bullets, numbering, heading marks or bold), a colon follows it (outside
+/// the bold, as in "**DarkSide:**", or after it), and the definition's first
+/// phrase, up to its first comma, holds a word for the people within its
+/// first [`MAX_DEFINITION_WORDS`] + 1 words ("* **DarkSide:** One of the
+/// newest ransomware gangs in the underground, the author…"). A definition
+/// that describes a thing ("**Baldr:** An information stealer…", "**Maze:**
+/// Much like NEMTY, …") does not count.
+fn defined_as_people(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = text[line_start..start].trim_start_matches(|c: char| {
+        c.is_whitespace()
+            || c.is_ascii_digit()
+            || matches!(c, '*' | '-' | '_' | '#' | '>' | '.' | '\u{2022}')
+    });
+    if !lead.is_empty() {
+        return false;
+    }
+    let after = text[end..].trim_start_matches(['*', '_']);
+    let Some(def) = after.strip_prefix(':') else {
+        return false;
+    };
+    let def = def.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_'));
+    let head = &def[..def
+        .find(|c: char| c == ',' || c == '(' || is_clause_end(c))
+        .unwrap_or(def.len())];
+    words(head)
+        .take(MAX_DEFINITION_WORDS + 1)
+        .any(is_context_word)
 }
 
 /// Splits a clause into words without surrounding punctuation.
@@ -477,6 +537,42 @@ mod tests {
     }
 
     #[test]
+    fn definition_items_naming_people_mark_a_group() {
+        assert_eq!(
+            ents("* **DarkSide:** One of the newest ransomware gangs in the underground, the author sells it.")
+                .actors,
+            vec!["DarkSide"]
+        );
+        assert_eq!(
+            ents("Intro.\n1. REvil: a ransomware-as-a-service crew.").actors,
+            vec!["GOLD SOUTHFIELD"]
+        );
+        // A definition describing a thing, or one whose people word comes late.
+        assert!(
+            ents("* **DarkSide:** An information stealer sold on forums.")
+                .actors
+                .is_empty()
+        );
+        assert!(
+            ents("* **Emotet:** Much like NEMTY, operators of it ran a blog.")
+                .actors
+                .is_empty()
+        );
+        assert!(ents(
+            "**REvil:** The encryptor was rebuilt in May and later sold to other actors."
+        )
+        .actors
+        .is_empty());
+        // Not a term opening its line, or no colon after the name.
+        assert!(ents("We saw DarkSide: one of the newest gangs.")
+            .actors
+            .is_empty());
+        assert!(ents("**Emotet**\nThe threat actor tracked as TA1 sent it")
+            .actors
+            .is_empty());
+    }
+
+    #[test]
     fn context_stays_within_the_clause() {
         let e = ents("It distributed payloads such as Qbot and Emotet. This actor is new.");
         assert!(e.actors.is_empty(), "{e:?}");
@@ -547,6 +643,16 @@ mod tests {
         let k = kb();
         let c = entities_in_text("the DPRK’s hackers", &k);
         assert_eq!(c.countries, vec!["KP"]);
+    }
+
+    #[test]
+    fn unicode_spaces_read_as_spaces() {
+        assert_eq!(
+            ents("groups such as the\u{a0}Cobalt\u{a0}Gang, and Vanguard\u{202f}Panda").actors,
+            vec!["Cobalt Group", "Volt Typhoon"]
+        );
+        assert_eq!(ents("the United\u{a0}States").countries, vec!["US"]);
+        assert_eq!(ents("North\u{2009}Korea’s hackers").countries, vec!["KP"]);
     }
 
     #[test]

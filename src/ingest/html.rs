@@ -1795,10 +1795,14 @@ fn render(ar: &Arena, sel: &Selection) -> String {
             }
         }
     }
-    // (parent, position) of every child to cut, grouped by parent.
+    // (parent, position) of every child to cut, grouped by parent. Images
+    // are cut too: their `alt` text is an attribute, not text content (a
+    // browser's textContent, and so the article's text, never holds it), and
+    // on real pages it is mostly file names ("IMG_3886.jpg"), LaTeX sources
+    // of formulas or repeated captions.
     let mut cuts: Vec<(u32, u32)> = Vec::new();
     for j in 0..n {
-        if in_sel[j] && !keep[j] {
+        if in_sel[j] && (!keep[j] || ar.n[j].tag == Tag::Img) {
             let p = ar.n[j].parent;
             if p != NONE && keep[p as usize] && in_sel[p as usize] {
                 cuts.push((p, ar.n[j].pos));
@@ -2995,6 +2999,20 @@ mod tests {
         // Lists are kept even when they are all links (reference and IOC
         // lists are content in reports).
         assert!(d.text.contains("https://ioc.example/b"), "{}", d.text);
+    }
+
+    #[test]
+    fn image_alt_text_is_not_article_text() {
+        let body = article(
+            "<p>Before the picture <img src=\"IMG_3886.jpg\" alt=\"IMG_3886.JPG\"> after it.</p>\
+             <figure><img src=\"f.png\" alt=\"{\\displaystyle x^2}\"><figcaption>Figure 1: the lure</figcaption></figure>",
+        );
+        let d = extract_html(&page("", &body));
+        assert!(!d.text.contains("IMG_3886"), "{}", d.text);
+        assert!(!d.text.contains("displaystyle"), "{}", d.text);
+        assert!(d.text.contains("Before the picture"), "{}", d.text);
+        assert!(d.text.contains("after it."), "{}", d.text);
+        assert!(d.text.contains("Figure 1: the lure"), "{}", d.text);
     }
 
     #[test]
