@@ -3,6 +3,7 @@
 
 pub mod indexer;
 pub mod schema;
+pub mod stem;
 
 use crate::error::{Error, Result};
 use schema::{build_schema, fields, names, Fields, SCHEMA_VERSION};
@@ -52,6 +53,7 @@ impl IndexHandle {
         }
         check_version(dir)?;
         let index = Index::open_in_dir(dir)?;
+        schema::register_analyzers(&index);
         let fields = fields(&index.schema())?;
         Ok(IndexHandle {
             index,
@@ -68,6 +70,7 @@ impl IndexHandle {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, fields) = build_schema();
         let index = Index::create_in_dir(dir, schema)?;
+        schema::register_analyzers(&index);
         let handle = IndexHandle {
             index,
             fields,

@@ -16,6 +16,14 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Name of the analyser used for title, body and tags.
 const TEXT_TOKENIZER: &str = "en_stem";
 
+/// Registers the text fields' analyzer on an opened or created index: the
+/// `en_stem` tokens, with a memo in front of the stemmer (`stem.rs`).
+pub fn register_analyzers(index: &tantivy::Index) {
+    index
+        .tokenizers()
+        .register(TEXT_TOKENIZER, super::stem::analyzer());
+}
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
