@@ -410,10 +410,13 @@ fn analyze_class(value: &str, ci: &mut ClassInfo) {
                 &[b"body", b"content", b"text", b"entry", b"copy"],
             )
         {
-            if BODY_MARKERS.iter().any(|m| compound.contains(m)) {
+            // `has_any`, not `str::contains`: the haystack is a few dozen
+            // bytes, and `contains` sets up a two-way searcher per needle.
+            let cb = compound.as_bytes();
+            if BODY_MARKERS.iter().any(|m| has_any(cb, &[m.as_bytes()])) {
                 ci.mark_body = true;
             }
-            if MAIN_MARKERS.iter().any(|m| compound.contains(m)) {
+            if MAIN_MARKERS.iter().any(|m| has_any(cb, &[m.as_bytes()])) {
                 ci.mark_main = true;
             }
         } else if compound == "content" {
