@@ -14,7 +14,7 @@ pub use load::{parse_actors, parse_countries, parse_sectors};
 pub use matcher::{Entry, Matcher, Target};
 
 use crate::error::Result;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Built-in actor catalogue.
 pub const ACTORS_TSV: &str = include_str!("actors.tsv");
@@ -158,7 +158,7 @@ impl Kb {
         country_blockers: Vec<String>,
         sectors: Vec<Sector>,
     ) -> Kb {
-        let mut actor_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut actor_by_name: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, a) in actors.iter().enumerate() {
             let names = std::iter::once(a.canonical.as_str())
                 .chain(a.aliases.iter().map(|x| x.name.as_str()));
@@ -169,7 +169,7 @@ impl Kb {
                 }
             }
         }
-        let mut country_by_name = HashMap::new();
+        let mut country_by_name = HashMap::default();
         for (i, c) in countries.iter().enumerate() {
             country_by_name.insert(fold(&c.code), i);
             let names = std::iter::once(c.name.as_str())
@@ -274,6 +274,15 @@ impl Kb {
 /// Folds a name for lookup: lower case, inner whitespace collapsed, typographic
 /// apostrophes made straight.
 pub fn fold(s: &str) -> String {
+    // Fast path, most names: ASCII, single inner spaces, nothing to trim.
+    let b = s.as_bytes();
+    if b.iter().all(|&c| c.is_ascii_graphic() || c == b' ')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+    {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
