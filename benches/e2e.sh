@@ -80,7 +80,7 @@ else
 fi
 read -r FILES BYTES HTML_FILES HTML_BYTES < <(
     find "$CORPUS" -type f -printf '%s %f\n' |
-        awk '{n++; b+=$1} /\.html?$/ {h++; hb+=$1} END {print n, b, h+0, hb+0}')
+        awk '{n++; b+=$1} /\.html?$/ {h++; hb+=$1} END {printf "%d %.0f %d %.0f\n", n, b, h, hb}')
 log "warming the page cache ($((BYTES / 1000000)) MB)"
 find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
 

@@ -204,23 +204,14 @@ fn benches(c: &mut Criterion) {
     .expect("query");
     let dims = [Dimension::Actor, Dimension::Country];
     g.bench_function("actor+country/all", |b| {
-        b.iter(|| {
-            threatdex::facets::facets(&searcher, &*all.query, &dims, 10)
-                .expect("facets")
-        })
+        b.iter(|| threatdex::facets::facets(&searcher, &*all.query, &dims, 10).expect("facets"))
     });
     g.bench_function("actor+country/query_ransomware", |b| {
-        b.iter(|| {
-            threatdex::facets::facets(&searcher, &*some.query, &dims, 10)
-                .expect("facets")
-        })
+        b.iter(|| threatdex::facets::facets(&searcher, &*some.query, &dims, 10).expect("facets"))
     });
     let every = Dimension::ALL;
     g.bench_function("all_dimensions/all", |b| {
-        b.iter(|| {
-            threatdex::facets::facets(&searcher, &*all.query, &every, 10)
-                .expect("facets")
-        })
+        b.iter(|| threatdex::facets::facets(&searcher, &*all.query, &every, 10).expect("facets"))
     });
     g.finish();
 

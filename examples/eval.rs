@@ -726,7 +726,9 @@ fn other_corpora_dates(args: &Args) {
             let got = read_article(&path).and_then(|a| a.date);
             let indexed = std::fs::read(&path).ok().and_then(|b| {
                 let kind = source_kind(&path).unwrap_or(SourceKind::Text);
-                threatdex::ingest::article_from_file(&path, &b, kind).ok()?.date
+                threatdex::ingest::article_from_file(&path, &b, kind)
+                    .ok()?
+                    .date
             });
             if indexed == Some(expected) {
                 ok_indexed += 1;

@@ -67,7 +67,11 @@ impl Snippets {
                 .keys()
                 .map(|t| {
                     let cut = t.char_indices().last().map_or(t.len(), |(i, _)| i);
-                    if t.len() >= 4 { &t[..cut] } else { t.as_str() }
+                    if t.len() >= 4 {
+                        &t[..cut]
+                    } else {
+                        t.as_str()
+                    }
                 })
                 .collect();
             AhoCorasick::builder()

@@ -1,30 +1,18 @@
 //! `threatdex export`: writes the matching reports as a STIX 2.1 bundle.
 
-use super::{load_kb, raw_filters};
+use super::QueryContext;
 use crate::cli::ExportArgs;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use threatdex::index::IndexHandle;
 use threatdex::ioc::stix;
-use threatdex::query::{self, Filters};
 use threatdex::render::json;
 
 pub fn run(dir: &Path, args: ExportArgs) -> Result<ExitCode> {
-    let handle = IndexHandle::open(dir)?;
-    let kb = load_kb(Some(&handle))?;
-    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(
-        &handle.index,
-        &handle.fields,
-        &kb,
-        args.query.as_deref(),
-        &filters,
-    )?;
-    let reader = handle.reader().context("opening the index for reading")?;
-    let docs = threatdex::search::report_docs(&reader.searcher(), &handle.fields, &plan)?;
-    let (bundle, omitted) = stix::bundle(&docs, &kb);
+    let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
+    let docs = threatdex::search::report_docs(&q.searcher, &q.handle.fields, &q.plan)?;
+    let (bundle, omitted) = stix::bundle(&docs, &q.kb);
     let mut bytes = Vec::new();
     json::stix(&mut bytes, &bundle)?;
     if args.stix.as_os_str() == "-" {

@@ -1,14 +1,12 @@
 //! `threatdex facets`: counts reports per facet value, with cross-tabs.
 
-use super::{load_kb, raw_filters, stdout_style};
+use super::{stdout_style, QueryContext};
 use crate::cli::FacetsArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use threatdex::index::schema::Dimension;
-use threatdex::index::IndexHandle;
-use threatdex::query::{self, Filters};
 use threatdex::render::{human, json, table};
 
 fn dimension(name: &str) -> Result<Dimension> {
@@ -40,25 +38,14 @@ pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
             Dimension::Year,
         ];
     }
-    let handle = IndexHandle::open(dir)?;
-    let kb = load_kb(Some(&handle))?;
-    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(
-        &handle.index,
-        &handle.fields,
-        &kb,
-        args.query.as_deref(),
-        &filters,
-    )?;
-    let reader = handle.reader().context("opening the index for reading")?;
-    let searcher = reader.searcher();
-    let mut results =
-        threatdex::facets::facets(&searcher, &*plan.query, &dims, args.top)?;
+    let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
+    let searcher = &q.searcher;
+    let mut results = threatdex::facets::facets(searcher, &*q.plan.query, &dims, args.top)?;
     for (r, c) in crosses {
         results.cross.push(threatdex::facets::cross(
-            &searcher,
-            &handle.fields,
-            &*plan.query,
+            searcher,
+            &q.handle.fields,
+            &*q.plan.query,
             r,
             c,
             args.top,

@@ -1,14 +1,12 @@
 //! `threatdex iocs`: the indicators of the matching reports, most named first.
 
-use super::{load_kb, raw_filters, stdout_style};
+use super::{stdout_style, QueryContext};
 use crate::cli::IocsArgs;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use threatdex::index::IndexHandle;
 use threatdex::model::IndicatorKind;
-use threatdex::query::{self, Filters};
 use threatdex::render::{human, json};
 
 pub fn run(dir: &Path, args: IocsArgs) -> Result<ExitCode> {
@@ -18,18 +16,8 @@ pub fn run(dir: &Path, args: IocsArgs) -> Result<ExitCode> {
         .iter()
         .filter_map(|k| IndicatorKind::from_name(k))
         .collect();
-    let handle = IndexHandle::open(dir)?;
-    let kb = load_kb(Some(&handle))?;
-    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(
-        &handle.index,
-        &handle.fields,
-        &kb,
-        args.query.as_deref(),
-        &filters,
-    )?;
-    let reader = handle.reader().context("opening the index for reading")?;
-    let mut counts = threatdex::search::indicator_counts(&reader.searcher(), &*plan.query, &kinds)?;
+    let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
+    let mut counts = threatdex::search::indicator_counts(&q.searcher, &*q.plan.query, &kinds)?;
     if let Some(n) = args.limit {
         counts.truncate(n);
     }

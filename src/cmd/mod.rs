@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use threatdex::index::IndexHandle;
 use threatdex::kb::Kb;
-use threatdex::query::RawFilters;
+use threatdex::query::{self, Filters, Plan, RawFilters};
 use threatdex::render::human::Style;
 
 /// Runs the parsed command line.
@@ -55,6 +55,38 @@ fn load_kb(handle: Option<&IndexHandle>) -> Result<Kb> {
         None => None,
     };
     Kb::with_extra_actors(extra.as_deref()).context("loading the knowledge base")
+}
+
+/// What every query command (search, facets, iocs, export, report) works
+/// on: the open index, its knowledge base, the resolved filters, the query
+/// plan and a searcher over the last commit.
+struct QueryContext {
+    handle: IndexHandle,
+    kb: Kb,
+    filters: Filters,
+    plan: Plan,
+    searcher: tantivy::Searcher,
+}
+
+impl QueryContext {
+    /// Opens the index at `dir` and plans the query `text` with `filters`.
+    fn open(dir: &std::path::Path, text: Option<&str>, filters: &FilterArgs) -> Result<Self> {
+        let handle = IndexHandle::open(dir)?;
+        let kb = load_kb(Some(&handle))?;
+        let filters = Filters::resolve(&raw_filters(filters), &kb)?;
+        let plan = query::build(&handle.index, &handle.fields, &kb, text, &filters)?;
+        let searcher = handle
+            .reader()
+            .context("opening the index for reading")?
+            .searcher();
+        Ok(QueryContext {
+            handle,
+            kb,
+            filters,
+            plan,
+            searcher,
+        })
+    }
 }
 
 /// Output style for stdout: colour only on a terminal and without NO_COLOR.

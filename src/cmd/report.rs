@@ -1,13 +1,11 @@
 //! `threatdex report`: writes a self-contained HTML page (or Markdown) with
 //! headline numbers, charts, the actor × sector heat map and the top reports.
 
-use super::{load_kb, raw_filters};
+use super::QueryContext;
 use crate::cli::ReportArgs;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
-use threatdex::index::IndexHandle;
-use threatdex::query::{self, Filters};
 use threatdex::render::report;
 use threatdex::report::{compute, ReportOptions};
 
@@ -34,25 +32,14 @@ fn format_of(out: &Path) -> Result<Format> {
 
 pub fn run(dir: &Path, args: ReportArgs) -> Result<ExitCode> {
     let format = format_of(&args.out)?;
-    let handle = IndexHandle::open(dir)?;
-    let kb = load_kb(Some(&handle))?;
-    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(
-        &handle.index,
-        &handle.fields,
-        &kb,
-        args.query.as_deref(),
-        &filters,
-    )?;
-    let reader = handle.reader().context("opening the index for reading")?;
-    let searcher = reader.searcher();
+    let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
     let mut data = compute(
-        &searcher,
-        &handle.fields,
-        &kb,
-        &plan,
+        &q.searcher,
+        &q.handle.fields,
+        &q.kb,
+        &q.plan,
         args.query.as_deref(),
-        &filters,
+        &q.filters,
         &ReportOptions {
             top: args.top,
             reports: args.reports,

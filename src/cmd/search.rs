@@ -1,31 +1,19 @@
 //! `threatdex search`: resolves filters, builds the query, prints hits.
 
-use super::{load_kb, raw_filters, stdout_style};
+use super::{stdout_style, QueryContext};
 use crate::cli::SearchArgs;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use threatdex::index::IndexHandle;
-use threatdex::query::{self, Filters};
 use threatdex::render::{human, json};
 
 pub fn run(dir: &Path, args: SearchArgs) -> Result<ExitCode> {
-    let handle = IndexHandle::open(dir)?;
-    let kb = load_kb(Some(&handle))?;
-    let filters = Filters::resolve(&raw_filters(&args.filters), &kb)?;
-    let plan = query::build(
-        &handle.index,
-        &handle.fields,
-        &kb,
-        args.query.as_deref(),
-        &filters,
-    )?;
-    let reader = handle.reader().context("opening the index for reading")?;
+    let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
     let results = threatdex::search::search(
-        &reader.searcher(),
-        &handle.fields,
-        &plan,
+        &q.searcher,
+        &q.handle.fields,
+        &q.plan,
         args.query.as_deref(),
         args.limit,
     )?;

@@ -137,7 +137,10 @@ impl<S: TokenStream> TokenStream for MemoStemmerStream<'_, S> {
             token.text.push_str(stem);
             return true;
         }
-        let stem = self.stemmer.get_or_insert_with(StemOne::new).stem(&token.text);
+        let stem = self
+            .stemmer
+            .get_or_insert_with(StemOne::new)
+            .stem(&token.text);
         let word = mem::replace(&mut token.text, stem.clone());
         self.memo.insert(word, stem);
         true

@@ -3306,7 +3306,14 @@ mod tests {
         assert!(cut.contains("<p>kept two</p>"), "{cut}");
         assert!(!cut.contains("gone"), "{cut}");
         // Unterminated constructs cut to the end, never past it.
-        for odd in ["<script>never closed", "<!-- open", "<div title=\"open", "<", "</", "<a"] {
+        for odd in [
+            "<script>never closed",
+            "<!-- open",
+            "<div title=\"open",
+            "<",
+            "</",
+            "<a",
+        ] {
             let _ = precut(odd);
         }
     }
@@ -3320,7 +3327,9 @@ mod tests {
             &article("<!-- note --><script>document.write('<p>injected</p>')</script>"),
         );
         let with = extract_html(&html);
-        let dom = html2text::config::plain().parse_html(html.as_bytes()).unwrap();
+        let dom = html2text::config::plain()
+            .parse_html(html.as_bytes())
+            .unwrap();
         let ar = build_arena(&dom);
         let sel = select(&ar, Pass { strip_class: true }, visible_good(&ar));
         assert_eq!(with.text, render(&ar, &sel));

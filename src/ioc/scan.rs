@@ -131,7 +131,10 @@ regex!(
     email_re,
     r"(?i)(?-u:\b)[a-z0-9][a-z0-9._%+-]*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}(?-u:\b)"
 );
-regex!(ipv4_re, r"(?-u:\b)\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?-u:\b)");
+regex!(
+    ipv4_re,
+    r"(?-u:\b)\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?-u:\b)"
+);
 regex!(
     ipv6_re,
     r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}){0,3}"
@@ -567,9 +570,10 @@ pub fn parse_one(input: &str) -> Option<(IndicatorKind, String)> {
     // A plain word (no digit, dot, @, colon or defanging bracket) can only
     // be a hash written in the letters a-f: answer without the regexes,
     // whose compilation is a noticeable part of a short search process.
-    let plain = !input.bytes().any(|b| {
-        b.is_ascii_digit() || matches!(b, b'.' | b'@' | b':' | b'[' | b'(' | b'{' | b'/')
-    }) && !input.to_ascii_lowercase().contains(" dot ");
+    let plain = !input
+        .bytes()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'.' | b'@' | b':' | b'[' | b'(' | b'{' | b'/'))
+        && !input.to_ascii_lowercase().contains(" dot ");
     if plain {
         let lower = input
             .trim()
