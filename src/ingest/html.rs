@@ -2348,6 +2348,19 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
             i = close;
             continue;
         }
+        // Elements whose content the extractor never reads: inline SVG
+        // (icons, charts; `svg` is dropped whole), and navigation blocks
+        // made of links (menus never hold the article and are never a
+        // metadata source). Their start and end tags stay.
+        if matches!(name, b"svg" | b"nav") {
+            if let Some(close) = matching_end(b, tag_end, name) {
+                if close > tag_end && (name == b"svg" || is_link_list(&b[tag_end..close])) {
+                    cut.push((tag_end, close));
+                    i = close;
+                    continue;
+                }
+            }
+        }
         let Some(kind) = BLOCK_TAGS.iter().position(|t| t.as_bytes() == name) else {
             continue;
         };
@@ -2398,6 +2411,72 @@ fn start_tag_end(b: &[u8], from: usize) -> usize {
         }
     }
     b.len()
+}
+
+/// Where the `</name` that closes the element whose start tag ends at
+/// `from` begins, counting nested `<name` elements; None when it is never
+/// closed (then nothing is cut).
+fn matching_end(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut depth = 0u32;
+    let mut j = from;
+    while let Some(off) = memchr::memchr(b'<', &b[j..]) {
+        let k = j + off + 1;
+        let closing = b.get(k) == Some(&b'/');
+        let ns = if closing { k + 1 } else { k };
+        let after = ns + name.len();
+        let is_name = b.len() > after
+            && b[ns..after].eq_ignore_ascii_case(name)
+            && !b[after].is_ascii_alphanumeric();
+        if is_name && closing {
+            if depth == 0 {
+                return Some(k - 1);
+            }
+            depth -= 1;
+        } else if is_name {
+            depth += 1;
+        }
+        j = k;
+    }
+    None
+}
+
+/// Returns true if and only if a block's raw markup reads as a list of
+/// links: at least half of its text (outside tags) is link text, or it has
+/// hardly any text. An article never does; a menu always does.
+fn is_link_list(inner: &[u8]) -> bool {
+    let (mut text, mut linked) = (0usize, 0usize);
+    let mut in_link = 0u32;
+    let mut j = 0;
+    while j < inner.len() {
+        if inner[j] == b'<' {
+            let rest = &inner[j + 1..];
+            if rest.len() > 1
+                && rest[0].eq_ignore_ascii_case(&b'a')
+                && !rest[1].is_ascii_alphanumeric()
+            {
+                in_link += 1;
+            } else if rest.len() > 2
+                && rest[0] == b'/'
+                && rest[1].eq_ignore_ascii_case(&b'a')
+                && !rest[2].is_ascii_alphanumeric()
+            {
+                in_link = in_link.saturating_sub(1);
+            }
+            j = match memchr::memchr(b'>', &inner[j..]) {
+                Some(e) => j + e + 1,
+                None => inner.len(),
+            };
+            continue;
+        }
+        if !inner[j].is_ascii_whitespace() {
+            text += 1;
+            if in_link > 0 {
+                linked += 1;
+            }
+        }
+        j += 1;
+    }
+    text < 25 || linked * 2 >= text
 }
 
 /// Where the `</name` that closes a raw-text element starting at `from`
@@ -3316,6 +3395,27 @@ mod tests {
         ] {
             let _ = precut(odd);
         }
+    }
+
+    #[test]
+    fn precut_empties_link_menus_and_svg_but_not_prose_navs() {
+        let menu = "<nav class=\"menu\"><ul><li><a href=/a>World news</a></li>\
+            <li><a href=/b>Volt Typhoon explained</a></li><li><a href=/c>Markets</a></li></ul></nav>";
+        let prose_nav = "<nav><p>This navigation block holds a long sentence of prose that \
+            is not a link at all, with <a href=/x>one link</a> inside it.</p></nav>";
+        let svg = "<svg viewBox=\"0 0 10 10\"><svg><path d=\"M0\"/></svg><title>icon</title></svg>";
+        let html = format!("<body>{menu}{prose_nav}{svg}<p>after</p></body>");
+        let cut = precut(&html);
+        assert!(cut.contains("<nav class=\"menu\"></nav>"), "{cut}");
+        assert!(!cut.contains("Volt Typhoon"), "{cut}");
+        assert!(cut.contains("long sentence of prose"), "{cut}");
+        assert!(
+            cut.contains("<svg viewBox=\"0 0 10 10\"></svg><p>after</p>"),
+            "{cut}"
+        );
+        // An unclosed nav is left alone.
+        let open = "<nav><a href=/a>A</a><p>the rest of the page</p>";
+        assert!(precut(open).contains("the rest of the page"));
     }
 
     #[test]
