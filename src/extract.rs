@@ -27,6 +27,8 @@
 //! 6. Aliases claimed by several actors (`?`: "Grizzly Steppe") never
 //!    resolve to an actor on their own.
 //! 7. Sector triggers match in any case.
+//! 8. A country named only as the seat of a security vendor or cyber agency
+//!    ("the Slovak security company ESET") goes to `seats`, not `countries`.
 //!
 //! Before matching, typographic apostrophes and Unicode spaces (no-break,
 //! narrow, thin…) are read as their ASCII forms: web pages often write "the
@@ -143,6 +145,8 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
     let text = text.as_ref();
     let mut actors = BTreeSet::new();
     let mut countries = BTreeSet::new();
+    // Countries named as where a vendor or agency sits.
+    let mut seats = BTreeSet::new();
     let mut sectors = BTreeSet::new();
     for m in kb.matcher().find_iter(text) {
         if !is_word_boundary(text, m.start, m.end) || in_url(text, m.start) {
@@ -170,7 +174,11 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
                 }
                 Target::Country(i) => {
                     if found == e.form || found == e.form.to_uppercase() {
-                        countries.insert(i);
+                        if names_a_seat(text, m.end) {
+                            seats.insert(i);
+                        } else {
+                            countries.insert(i);
+                        }
                     }
                 }
                 Target::Sector(i) => {
@@ -194,8 +202,14 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
     Entities {
         actors: actors.into_iter().collect(),
         countries: countries
+            .iter()
+            .map(|&i| kb.countries()[i].code.clone())
+            .collect::<BTreeSet<_>>()
             .into_iter()
-            .map(|i| kb.countries()[i].code.clone())
+            .collect(),
+        seats: seats
+            .difference(&countries)
+            .map(|&i| kb.countries()[i].code.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
@@ -207,6 +221,89 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
             .into_iter()
             .collect(),
     }
+}
+
+/// Words that make a security vendor or agency of what follows them, with
+/// the nouns that must come after them: "security firm", "cybersecurity
+/// agency", "antivirus vendor". "Security service" and "security agency"
+/// alone are not among them: the FSB and the MSS are such services, and a
+/// report naming them is about their country.
+const SEAT_WORDS: &[&str] = &[
+    "security",
+    "cybersecurity",
+    "cyber-security",
+    "infosec",
+    "antivirus",
+    "anti-virus",
+    "intelligence",
+];
+const VENDOR_NOUNS: &[&str] = &[
+    "firm",
+    "firms",
+    "company",
+    "companies",
+    "vendor",
+    "vendors",
+    "researcher",
+    "researchers",
+    "provider",
+    "providers",
+    "outfit",
+    "giant",
+    "lab",
+    "labs",
+    "software",
+    "startup",
+    "maker",
+];
+/// Nouns that make an agency of a cybersecurity word ("the US Cybersecurity
+/// and Infrastructure Security Agency", "the UK's National Cyber Security
+/// Centre") but not of a plain "security" ("Russian security agency").
+const AGENCY_NOUNS: &[&str] = &["agency", "centre", "center", "authority", "office", "cert"];
+
+/// Returns true if and only if the country name ending at `end` says where
+/// a security vendor or cyber agency sits: "Slovak security company ESET",
+/// "US-based cybersecurity firm Mandiant", "the UK's National Cyber Security
+/// Centre". The vendor word must start within three words and its noun
+/// follow within four, in the same clause.
+fn names_a_seat(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let rest = rest
+        .strip_prefix("'s")
+        .or_else(|| rest.strip_prefix("-based"))
+        .or_else(|| rest.strip_prefix("-headquartered"))
+        .unwrap_or(rest);
+    let clause = rest
+        .split(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')' | '\n' | '!' | '?'))
+        .next()
+        .unwrap_or("");
+    let words: Vec<String> = clause
+        .split_whitespace()
+        .take(8)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                .to_lowercase()
+        })
+        .collect();
+    for (k, w) in words.iter().enumerate().take(3) {
+        // "Cyber Security", "cyber security": one word for this purpose.
+        let (seat, next) = if w == "cyber" && words.get(k + 1).is_some_and(|n| n == "security") {
+            ("cybersecurity", k + 2)
+        } else {
+            (w.as_str(), k + 1)
+        };
+        if !SEAT_WORDS.contains(&seat) {
+            continue;
+        }
+        let cyber = seat != "security" && seat != "intelligence";
+        // "Cybersecurity and Infrastructure Security Agency": four words on.
+        for n in words.iter().skip(next).take(4) {
+            if VENDOR_NOUNS.contains(&n.as_str()) || (cyber && AGENCY_NOUNS.contains(&n.as_str())) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The ASCII character a typographic apostrophe or a Unicode space separator
@@ -450,6 +547,58 @@ mod tests {
     fn hyphenated_and_possessive_forms_count() {
         let e = ents("A Russia-linked crew and North Korea-backed hackers hit Iran's ports.");
         assert_eq!(e.countries, vec!["IR", "KP", "RU"]);
+    }
+
+    #[test]
+    fn vendor_and_agency_seats_are_kept_apart() {
+        let pair = |e: Entities| (e.countries, e.seats);
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            pair(ents(
+                "The Russian security company Kaspersky and the US-based cybersecurity firm \
+                 Mandiant say the group hit ministries in Iran."
+            )),
+            (v(&["IR"]), v(&["RU", "US"]))
+        );
+        assert_eq!(
+            pair(ents(
+                "Iran's National Cyber Security Centre warned operators in South Korea."
+            )),
+            (v(&["KR"]), v(&["IR"]))
+        );
+        assert_eq!(
+            pair(ents(
+                "The U.S. Cybersecurity and Infrastructure Security Agency issued it."
+            )),
+            (v(&[]), v(&["US"]))
+        );
+        // A country named both ways is a country.
+        assert_eq!(
+            pair(ents(
+                "American security firm Dragos saw attacks on American water utilities."
+            )),
+            (v(&["US"]), v(&[]))
+        );
+        // Security services are states' own: not a vendor's seat.
+        assert_eq!(
+            pair(ents(
+                "Russian security services ran it; a Russian security agency too."
+            )),
+            (v(&["RU"]), v(&[]))
+        );
+        // The vendor word must be in the same clause and close by.
+        assert_eq!(
+            pair(ents(
+                "North Korean operators, security firms said, hit South Korea."
+            )),
+            (v(&["KP", "KR"]), v(&[]))
+        );
+        assert_eq!(
+            pair(ents(
+                "Iran's ports and Russian hackers who posed as a security company."
+            )),
+            (v(&["IR", "RU"]), v(&[]))
+        );
     }
 
     #[test]

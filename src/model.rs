@@ -38,6 +38,11 @@ pub struct Entities {
     pub actors: Vec<String>,
     /// ISO 3166-1 alpha-2 codes of the countries named, sorted.
     pub countries: Vec<String>,
+    /// Countries named only as the seat of a security vendor or cyber
+    /// agency ("the Slovak security company ESET", "the US Cybersecurity and
+    /// Infrastructure Security Agency"), sorted: kept apart from
+    /// `countries`, since the report is not about them.
+    pub seats: Vec<String>,
     /// ISO codes of the attributed origin countries of the actors, sorted.
     pub origins: Vec<String>,
     /// Sector ids of the taxonomy, sorted.

@@ -596,6 +596,7 @@ mod tests {
             entities: Entities {
                 actors: actors.iter().map(|s| s.to_string()).collect(),
                 countries: vec!["UA".into()],
+                seats: vec![],
                 origins: vec![],
                 sectors: vec!["energy".into()],
             },

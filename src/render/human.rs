@@ -234,6 +234,13 @@ pub fn extracted(
     writeln!(w, "tags:      {}", a.tags.join(", "))?;
     writeln!(w, "actors:    {}", e.actors.join(", "))?;
     writeln!(w, "countries: {}", e.countries.join(", "))?;
+    if !e.seats.is_empty() {
+        writeln!(
+            w,
+            "seats:     {} (where a cited vendor or agency sits)",
+            e.seats.join(", ")
+        )?;
+    }
     writeln!(w, "origins:   {}", e.origins.join(", "))?;
     writeln!(w, "sectors:   {}", e.sectors.join(", "))?;
     writeln!(w, "cves:      {}", ind.cves.join(", "))?;
