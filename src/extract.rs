@@ -274,7 +274,7 @@ fn names_a_seat(text: &str, end: usize) -> bool {
         .or_else(|| rest.strip_prefix("-headquartered"))
         .unwrap_or(rest);
     let clause = rest
-        .split(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')' | '\n' | '!' | '?'))
+        .split([',', '.', ';', ':', '(', ')', '\n', '!', '?'])
         .next()
         .unwrap_or("");
     let words: Vec<String> = clause
