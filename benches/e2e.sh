@@ -197,33 +197,36 @@ IDX_MBS=$(awk -v b="$BYTES" -v s="$IDX_S" 'BEGIN {printf "%.1f", b / 1e6 / s}')
 IDX_SIZE=$(du -sb "$WORK/idx" | cut -f1)
 echo "    indexed $INDEXED (skipped $SKIPPED) in $IDX_S s: $IDX_PPS pages/s, $IDX_MBS MB/s, peak RSS $IDX_RSS MiB, index $((IDX_SIZE / 1000000)) MB; other load ${IDX_BG} cores" >&2
 
-J1_PPS=n/a J1_S=n/a J1_RSS=n/a SPEEDUP=n/a J1_BG=n/a
-if [[ -z "${SKIP_J1:-}" ]]; then
-    log "threatdex index -j 1"
-    timed "$BIN" --index "$WORK/idx1" index --quiet --json -j 1 "$CORPUS" >/dev/null
-    J1_S=$ELAPSED
-    J1_RSS=$RSS_MB
-    J1_BG=$BG
-    J1_PPS=$(awk -v n="$INDEXED" -v s="$J1_S" 'BEGIN {printf "%.0f", n / s}')
-    SPEEDUP=$(awk -v a="$J1_S" -v b="$IDX_S" 'BEGIN {printf "%.2f", a / b}')
+# One-thread indexing run: one_thread LABEL [LAUNCHER...]. Sets ONE_S,
+# ONE_RSS, ONE_BG, ONE_PPS and ONE_SPEEDUP (against the default run).
+one_thread() {
+    local label=$1
+    shift
+    log "threatdex index -j 1$label"
+    timed "$@" "$BIN" --index "$WORK/idx1" index --quiet --json -j 1 "$CORPUS" >/dev/null
+    ONE_S=$ELAPSED
+    ONE_RSS=$RSS_MB
+    ONE_BG=$BG
+    ONE_PPS=$(awk -v n="$INDEXED" -v s="$ONE_S" 'BEGIN {printf "%.0f", n / s}')
+    ONE_SPEEDUP=$(awk -v a="$ONE_S" -v b="$IDX_S" 'BEGIN {printf "%.2f", a / b}')
     rm -rf "$WORK/idx1"
-    echo "    -j 1: $J1_S s, $J1_PPS pages/s, peak RSS $J1_RSS MiB; speed-up ${SPEEDUP}x" >&2
+    echo "    -j 1$label: $ONE_S s, $ONE_PPS pages/s, peak RSS $ONE_RSS MiB; speed-up ${ONE_SPEEDUP}x" >&2
+}
+
+J1_PPS=n/a J1_RSS=n/a SPEEDUP=n/a J1_BG=n/a
+if [[ -z "${SKIP_J1:-}" ]]; then
+    one_thread ""
+    J1_PPS=$ONE_PPS J1_RSS=$ONE_RSS J1_BG=$ONE_BG SPEEDUP=$ONE_SPEEDUP
 fi
 
 # "-j 1" is one extraction worker, but the index writer is its own thread,
 # so an unpinned -j 1 run still uses part of the second core. The one-core
 # rate, the baseline for "uses both cores", is the same run pinned to one
 # CPU with taskset.
-C1_PPS=n/a C1_S=n/a C1_SPEEDUP=n/a C1_BG=n/a
+C1_PPS=n/a C1_SPEEDUP=n/a C1_BG=n/a
 if [[ -z "${SKIP_J1:-}" ]] && command -v taskset >/dev/null; then
-    log "threatdex index -j 1 pinned to one core (taskset -c 0)"
-    timed taskset -c 0 "$BIN" --index "$WORK/idx1" index --quiet --json -j 1 "$CORPUS" >/dev/null
-    C1_S=$ELAPSED
-    C1_BG=$BG
-    C1_PPS=$(awk -v n="$INDEXED" -v s="$C1_S" 'BEGIN {printf "%.0f", n / s}')
-    C1_SPEEDUP=$(awk -v a="$C1_S" -v b="$IDX_S" 'BEGIN {printf "%.2f", a / b}')
-    rm -rf "$WORK/idx1"
-    echo "    one core: $C1_S s, $C1_PPS pages/s; speed-up ${C1_SPEEDUP}x" >&2
+    one_thread " pinned to one core (taskset -c 0)" taskset -c 0
+    C1_PPS=$ONE_PPS C1_BG=$ONE_BG C1_SPEEDUP=$ONE_SPEEDUP
 fi
 
 log "no-op re-run (best and worst of 3)"

@@ -199,20 +199,17 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
             a.canonical.clone()
         })
         .collect();
+    // ISO codes sorted by code (the sets hold catalogue positions).
+    let codes = |ix: &mut dyn Iterator<Item = &usize>| -> Vec<String> {
+        ix.map(|&i| kb.countries()[i].code.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
     Entities {
         actors: actors.into_iter().collect(),
-        countries: countries
-            .iter()
-            .map(|&i| kb.countries()[i].code.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-        seats: seats
-            .difference(&countries)
-            .map(|&i| kb.countries()[i].code.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        countries: codes(&mut countries.iter()),
+        seats: codes(&mut seats.difference(&countries)),
         origins: origins.into_iter().collect(),
         sectors: sectors
             .into_iter()
@@ -273,34 +270,34 @@ fn names_a_seat(text: &str, end: usize) -> bool {
         .or_else(|| rest.strip_prefix("-based"))
         .or_else(|| rest.strip_prefix("-headquartered"))
         .unwrap_or(rest);
-    let clause = rest
-        .split([',', '.', ';', ':', '(', ')', '\n', '!', '?'])
-        .next()
-        .unwrap_or("");
-    let words: Vec<String> = clause
-        .split_whitespace()
-        .take(8)
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-                .to_lowercase()
-        })
-        .collect();
-    for (k, w) in words.iter().enumerate().take(3) {
+    let clause = &rest[..rest
+        .find(|c: char| matches!(c, ',' | '(' | ')') || is_clause_end(c))
+        .unwrap_or(rest.len())];
+    let words: Vec<&str> = words(clause).take(8).collect();
+    let is_in = |w: &str, list: &[&str]| list.iter().any(|x| x.eq_ignore_ascii_case(w));
+    for (k, &w) in words.iter().enumerate().take(3) {
         // "Cyber Security", "cyber security": one word for this purpose.
-        let (seat, next) = if w == "cyber" && words.get(k + 1).is_some_and(|n| n == "security") {
+        let (seat, next) = if w.eq_ignore_ascii_case("cyber")
+            && words
+                .get(k + 1)
+                .is_some_and(|n| n.eq_ignore_ascii_case("security"))
+        {
             ("cybersecurity", k + 2)
         } else {
-            (w.as_str(), k + 1)
+            (w, k + 1)
         };
-        if !SEAT_WORDS.contains(&seat) {
+        if !is_in(seat, SEAT_WORDS) {
             continue;
         }
-        let cyber = seat != "security" && seat != "intelligence";
+        let cyber = !is_in(seat, &["security", "intelligence"]);
         // "Cybersecurity and Infrastructure Security Agency": four words on.
-        for n in words.iter().skip(next).take(4) {
-            if VENDOR_NOUNS.contains(&n.as_str()) || (cyber && AGENCY_NOUNS.contains(&n.as_str())) {
-                return true;
-            }
+        if words
+            .iter()
+            .skip(next)
+            .take(4)
+            .any(|n| is_in(n, VENDOR_NOUNS) || (cyber && is_in(n, AGENCY_NOUNS)))
+        {
+            return true;
         }
     }
     false

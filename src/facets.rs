@@ -69,6 +69,8 @@ struct DimensionCounts {
 /// Per segment: which slot each facet ordinal counts for.
 struct DimensionSegment {
     reader: FacetReader,
+    /// Number of counted roots.
+    roots: usize,
     /// Facet ordinal → slot, or `NO_SLOT`.
     slot_of: Vec<u32>,
     /// Slot → (root index, value).
@@ -120,6 +122,7 @@ impl Collector for DimensionCounts {
         let counts = vec![0; slots.len()];
         Ok(DimensionSegment {
             reader,
+            roots: self.roots.len(),
             slot_of,
             slots,
             counts,
@@ -163,8 +166,7 @@ impl SegmentCollector for DimensionSegment {
     }
 
     fn harvest(self) -> Vec<HashMap<String, u64>> {
-        let n = self.slots.iter().map(|(r, _)| r + 1).max().unwrap_or(0);
-        let mut out = vec![HashMap::new(); n];
+        let mut out = vec![HashMap::new(); self.roots];
         for ((r, value), count) in self.slots.into_iter().zip(self.counts) {
             if count > 0 {
                 *out[r].entry(value).or_insert(0) += count;

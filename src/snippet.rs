@@ -91,15 +91,12 @@ impl Snippets {
     /// The snippet of one body text.
     pub fn of(&self, body: &str) -> Snippet {
         if let Some(g) = &self.generator {
-            if let Some(w) = self.window(body) {
-                let s = g.snippet(w);
+            // The window first; the whole body when the window has no term.
+            for text in self.window(body).into_iter().chain([body]) {
+                let s = g.snippet(text);
                 if !s.is_empty() {
                     return tidy(s.fragment(), s.highlighted());
                 }
-            }
-            let s = g.snippet(body);
-            if !s.is_empty() {
-                return tidy(s.fragment(), s.highlighted());
             }
         }
         opening(body)

@@ -2336,7 +2336,7 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
             name,
             b"script" | b"style" | b"noscript" | b"textarea" | b"title" | b"xmp"
         ) {
-            let close = raw_text_end(b, tag_end, name);
+            let close = end_tag(b, tag_end, name, false).unwrap_or(b.len());
             let keep = match name {
                 b"script" => contains_ci(&b[lt..tag_end], b"ld+json"),
                 b"style" | b"noscript" => false,
@@ -2353,7 +2353,7 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
         // made of links (menus never hold the article and are never a
         // metadata source). Their start and end tags stay.
         if matches!(name, b"svg" | b"nav") {
-            if let Some(close) = matching_end(b, tag_end, name) {
+            if let Some(close) = end_tag(b, tag_end, name, true) {
                 if close > tag_end && (name == b"svg" || is_link_list(&b[tag_end..close])) {
                     cut.push((tag_end, close));
                     i = close;
@@ -2414,9 +2414,10 @@ fn start_tag_end(b: &[u8], from: usize) -> usize {
 }
 
 /// Where the `</name` that closes the element whose start tag ends at
-/// `from` begins, counting nested `<name` elements; None when it is never
-/// closed (then nothing is cut).
-fn matching_end(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+/// `from` begins; None when it is never closed. With `nests`, inner
+/// `<name` elements are counted (`<nav>` in `<nav>`); without, the first end
+/// tag closes (raw text: a `<script` inside a script is text).
+fn end_tag(b: &[u8], from: usize, name: &[u8], nests: bool) -> Option<usize> {
     let mut depth = 0u32;
     let mut j = from;
     while let Some(off) = memchr::memchr(b'<', &b[j..]) {
@@ -2432,7 +2433,7 @@ fn matching_end(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
                 return Some(k - 1);
             }
             depth -= 1;
-        } else if is_name {
+        } else if is_name && nests {
             depth += 1;
         }
         j = k;
@@ -2477,20 +2478,6 @@ fn is_link_list(inner: &[u8]) -> bool {
         j += 1;
     }
     text < 25 || linked * 2 >= text
-}
-
-/// Where the `</name` that closes a raw-text element starting at `from`
-/// begins (or the end of the input).
-fn raw_text_end(b: &[u8], from: usize, name: &[u8]) -> usize {
-    let mut j = from;
-    while let Some(e) = memchr::memmem::find(&b[j..], b"</") {
-        let k = j + e + 2;
-        if b.len() >= k + name.len() && b[k..k + name.len()].eq_ignore_ascii_case(name) {
-            return k - 2;
-        }
-        j = k;
-    }
-    b.len()
 }
 
 /// Case-insensitive ASCII substring test.

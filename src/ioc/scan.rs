@@ -563,6 +563,9 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
     }
 }
 
+/// Characters a pasted indicator may be wrapped in.
+const WRAPPERS: [char; 6] = ['"', '\'', '<', '>', ',', ';'];
+
 /// Reads one indicator typed by a user (a query word, a `--ioc` value):
 /// refanged, trimmed of surrounding punctuation, classified and normalised.
 /// Returns `None` unless the whole string is one indicator.
@@ -575,14 +578,11 @@ pub fn parse_one(input: &str) -> Option<(IndicatorKind, String)> {
         .any(|b| b.is_ascii_digit() || matches!(b, b'.' | b'@' | b':' | b'[' | b'(' | b'{' | b'/'))
         && !input.to_ascii_lowercase().contains(" dot ");
     if plain {
-        let lower = input
-            .trim()
-            .trim_matches(['"', '\'', '<', '>', ',', ';'])
-            .to_ascii_lowercase();
+        let lower = input.trim().trim_matches(WRAPPERS).to_ascii_lowercase();
         return hash_kind(&lower).map(|kind| (kind, lower));
     }
     let Refanged { text, .. } = refang(input.trim());
-    let s = text.trim().trim_matches(['"', '\'', '<', '>', ',', ';']);
+    let s = text.trim().trim_matches(WRAPPERS);
     let s = trim_url(s);
     if s.is_empty() {
         return None;
