@@ -3,7 +3,7 @@
 
 mod util;
 
-use util::{corpus, strings, Env};
+use util::{corpus, skipped_reasons, strings, Env};
 
 const PAGE: &str = r#"<!doctype html><html><head><meta charset="utf-8">
 <title>North Korean hackers hit exchanges | Example News</title>
@@ -18,20 +18,6 @@ const PAGE: &str = r#"<!doctype html><html><head><meta charset="utf-8">
 <aside class="trending"><h3>Trending</h3><ul><li>Sandworm hits Ukrainian grid</li><li>Iran's MuddyWater returns</li></ul></aside>
 <div id="comments"><p>Reader: what about APT29 in Germany?</p></div>
 <footer>Copyright 2026 Example News</footer></body></html>"#;
-
-fn skipped_reasons(res: &serde_json::Value) -> Vec<(String, String)> {
-    res["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["path"].as_str().unwrap().to_string(),
-                s["reason"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn corpus_run_skips_empty_and_binary_and_ignores_other_files() {

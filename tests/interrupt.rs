@@ -7,7 +7,7 @@ mod util;
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use util::{corpus, Env};
+use util::{corpus, skipped_reasons, Env};
 
 /// Writes `n` distinct report pages (copies of bundled pages, each with its
 /// own marker word) and returns how many were written.
@@ -181,12 +181,7 @@ fn unreadable_files_are_skipped_with_their_reason() {
     }
     let res = env.json(&["index", "u"]);
     assert_eq!(res["indexed"], 1);
-    let reasons: Vec<&str> = res["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["reason"].as_str().unwrap())
-        .collect();
+    let reasons: Vec<String> = skipped_reasons(&res).into_iter().map(|(_, r)| r).collect();
     assert!(
         reasons.iter().any(|r| r.contains("ermission")),
         "{reasons:?}"

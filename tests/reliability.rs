@@ -2,7 +2,7 @@
 
 mod util;
 
-use util::Env;
+use util::{skipped_reasons, Env};
 
 fn small_corpus(env: &Env) {
     env.write(
@@ -137,11 +137,9 @@ fn hostile_files_are_skipped_or_indexed_and_the_run_goes_on() {
     env.write("h/long-line.txt", long_line);
     std::fs::create_dir_all(env.dir.path().join("h/dir.html")).unwrap();
     let res = env.json(&["index", "h"]);
-    let skipped: Vec<String> = res["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| format!("{} {}", s["path"], s["reason"]))
+    let skipped: Vec<String> = skipped_reasons(&res)
+        .into_iter()
+        .map(|(p, r)| format!("{p} {r}"))
         .collect();
     assert_eq!(skipped.len(), 3, "{skipped:?}");
     assert!(skipped
@@ -174,11 +172,6 @@ fn symlink_loop_in_the_corpus_is_reported_not_fatal() {
     std::os::unix::fs::symlink(env.dir.path().join("s"), env.dir.path().join("s/loop")).unwrap();
     let res = env.json(&["index", "-q", "s"]);
     assert_eq!(res["indexed"], 1);
-    let reasons: Vec<&str> = res["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["reason"].as_str().unwrap())
-        .collect();
+    let reasons: Vec<String> = skipped_reasons(&res).into_iter().map(|(_, r)| r).collect();
     assert!(reasons.iter().any(|r| r.contains("loop")), "{reasons:?}");
 }

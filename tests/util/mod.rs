@@ -91,6 +91,21 @@ pub fn strings(v: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The (path, reason) of every file an `index --json` run skipped.
+pub fn skipped_reasons(res: &serde_json::Value) -> Vec<(String, String)> {
+    res["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Asserts two values are equal, showing both in full on mismatch.
 #[macro_export]
 macro_rules! eqnice {
