@@ -2,7 +2,7 @@
 //! sector trigger and blocking phrase, so an article is scanned once.
 
 use super::{fold, Actor, AliasKind, Country, Sector};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use std::collections::HashMap;
 
 /// What a matched phrase stands for.
@@ -109,17 +109,51 @@ impl Matcher {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
+            .start_kind(StartKind::Anchored)
             .build(&patterns)
             .expect("knowledge-base patterns are plain strings and always compile");
         Matcher { automaton, entries }
     }
 
-    /// Every non-overlapping match in `text`, left to right.
+    /// Every non-overlapping match in `text` that starts a word, left to
+    /// right: at each position after a non-alphanumeric character the
+    /// longest pattern starting there, if any.
+    ///
+    /// Names only count at word starts anyway, so the automaton is run
+    /// anchored from word starts rather than across every byte: about twice
+    /// as fast on prose, and a name is never hidden by a longer pattern
+    /// that matched from inside the previous word.
     pub fn find_iter<'m>(&'m self, text: &'m str) -> impl Iterator<Item = Mention<'m>> + 'm {
-        self.automaton.find_iter(text).map(move |m| Mention {
-            start: m.start(),
-            end: m.end(),
-            entries: &self.entries[m.pattern().as_usize()],
+        let b = text.as_bytes();
+        let mut pos = 0usize;
+        let mut prev_alnum = false;
+        std::iter::from_fn(move || {
+            while pos < b.len() {
+                let (alnum, space, len) = match b[pos] {
+                    c if c.is_ascii() => (c.is_ascii_alphanumeric(), c.is_ascii_whitespace(), 1),
+                    _ => text[pos..].chars().next().map_or((false, false, 1), |c| {
+                        (c.is_alphanumeric(), c.is_whitespace(), c.len_utf8())
+                    }),
+                };
+                if !prev_alnum && !space {
+                    let input = Input::new(text).range(pos..).anchored(Anchored::Yes);
+                    if let Some(m) = self.automaton.find(input) {
+                        pos = m.end();
+                        prev_alnum = text[..pos]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphanumeric);
+                        return Some(Mention {
+                            start: m.start(),
+                            end: m.end(),
+                            entries: &self.entries[m.pattern().as_usize()],
+                        });
+                    }
+                }
+                prev_alnum = alnum;
+                pos += len;
+            }
+            None
         })
     }
 
