@@ -2437,10 +2437,7 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
 /// input; an empty or unparsable page gives an empty `HtmlDoc`.
 pub fn extract_html(html: &str) -> HtmlDoc {
     let html = precut(html);
-    let dom = match html2text::config::plain().parse_html(html.as_bytes()) {
-        Ok(d) => d,
-        Err(_) => return HtmlDoc::default(),
-    };
+    let dom = parse(&html);
     let ar = build_arena(&dom);
     if ar.n.is_empty() {
         return HtmlDoc::default();
@@ -2467,6 +2464,22 @@ pub fn extract_html(html: &str) -> HtmlDoc {
     }
     doc.text = render(&ar, &sel);
     doc
+}
+
+/// Parses a page into html2text's DOM exactly as `html2text::config::
+/// parse_html` does (html5ever, scripting off), but from the page in memory
+/// as one buffer: html5ever then slices text nodes out of it instead of
+/// reading and re-validating the page in 4 KB chunks.
+fn parse(html: &str) -> RcDom {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::parse_document(RcDom::default(), opts).one(html)
 }
 
 fn norm_cmp(s: &str) -> String {
