@@ -44,6 +44,41 @@ pub const AMBIGUOUS_TLDS: &[&str] = &[
     "ts", "java",
 ];
 
+/// Returns true if and only if two colons stand at most four hex digits
+/// apart somewhere in `b`: what any IPv6 address of two or more groups has.
+fn has_colon_pair(b: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b':', &b[from..]) {
+        let i = from + off;
+        let mut j = i + 1;
+        while j < b.len() && j <= i + 5 {
+            match b[j] {
+                b':' => return true,
+                c if c.is_ascii_hexdigit() => j += 1,
+                _ => break,
+            }
+        }
+        from = i + 1;
+    }
+    false
+}
+
+/// Returns true if and only if `b` holds a run of at least `n` hex digits.
+fn has_hex_run(b: &[u8], n: usize) -> bool {
+    let mut run = 0;
+    for &c in b {
+        if c.is_ascii_hexdigit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// Sites that reports cite as sources (social networks, encyclopedias,
 /// vulnerability and technique databases, sample scanners): a plain link to
 /// one is a reference, not an indicator. Written defanged, it still counts.
@@ -444,8 +479,14 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
 
     taken.commit();
 
-    // IPv6 (before IPv4, so `::ffff:8.8.8.8` stays whole).
-    for m in ipv6_re().find_iter(t) {
+    // IPv6 (before IPv4, so `::ffff:8.8.8.8` stays whole). The regex has no
+    // literal to start from, so prose without two close colons skips it.
+    let v6 = if has_colon_pair(t.as_bytes()) {
+        ipv6_re().find_iter(t).collect()
+    } else {
+        Vec::new()
+    };
+    for m in v6 {
         let mut s = m.as_str();
         let start = m.start();
         while s.ends_with(':') && !s.ends_with("::") {
@@ -540,8 +581,14 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         iocs.insert(d);
     }
 
-    // Hashes (also inside URLs).
-    for m in hash_re().find_iter(t) {
+    // Hashes (also inside URLs); the regex runs only if a long enough hex
+    // run exists at all.
+    let hashes = if has_hex_run(t.as_bytes(), 32) {
+        hash_re().find_iter(t).collect()
+    } else {
+        Vec::new()
+    };
+    for m in hashes {
         let s = m.as_str();
         let has_digit = s.bytes().any(|b| b.is_ascii_digit());
         let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
@@ -790,6 +837,35 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
                 "https://evil.org/wiki/foo_(bar)"
             ]
         );
+    }
+
+    #[test]
+    fn prefilters_pass_every_shape_their_regex_can_match() {
+        for t in [
+            "::1",
+            "fe80::1",
+            "2001:db8:0:0:1:0:0:1",
+            "x ::ffff:8.8.8.8 y",
+            "a:b:c",
+        ] {
+            assert!(has_colon_pair(t.as_bytes()), "{t}");
+        }
+        for t in [
+            "Note: at 12:30, see below:",
+            "a:xyz:b",
+            "no colon at all",
+            ":",
+        ] {
+            assert!(!has_colon_pair(t.as_bytes()), "{t}");
+        }
+        let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+        assert!(has_hex_run(format!("hash {md5}.").as_bytes(), 32));
+        assert!(!has_hex_run(md5[..31].as_bytes(), 32));
+        // Skipping the scans changes nothing where they could match.
+        let t = "C2 at 2001:db8::5 and the sample d41d8cd98f00b204e9800998ecf8427e.";
+        let ind = scan(t, None);
+        assert!(values(&ind, IndicatorKind::Ip).contains(&"2001:db8::5".to_string()));
+        assert!(values(&ind, IndicatorKind::Md5).contains(&md5.to_string()));
     }
 
     #[test]
