@@ -860,7 +860,7 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
         }
         let md5 = "d41d8cd98f00b204e9800998ecf8427e";
         assert!(has_hex_run(format!("hash {md5}.").as_bytes(), 32));
-        assert!(!has_hex_run(md5[..31].as_bytes(), 32));
+        assert!(!has_hex_run(&md5.as_bytes()[..31], 32));
         // Skipping the scans changes nothing where they could match.
         let t = "C2 at 2001:db8::5 and the sample d41d8cd98f00b204e9800998ecf8427e.";
         let ind = scan(t, None);
