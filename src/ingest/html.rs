@@ -1821,8 +1821,8 @@ fn render(ar: &Arena, sel: &Selection) -> String {
 }
 
 /// The text of a `<pre>` element as written: its text nodes in document
-/// order, uncollapsed, `<br>` as a line break; images, scripts and other
-/// never-text elements contribute nothing.
+/// order, uncollapsed, `<br>` as a line break; images, hidden elements,
+/// scripts and other never-text elements contribute nothing.
 fn pre_text(h: &Handle, scratch: &mut Vec<u8>, out: &mut String) {
     let mut stack: Vec<Handle> = h.children.borrow().iter().rev().cloned().collect();
     while let Some(c) = stack.pop() {
@@ -1830,7 +1830,13 @@ fn pre_text(h: &Handle, scratch: &mut Vec<u8>, out: &mut String) {
             Element { name, .. } => match classify_tag(&name.local) {
                 Kind::Keep(Tag::Br) => out.push('\n'),
                 Kind::Keep(Tag::Img) => {}
-                Kind::Keep(_) => stack.extend(c.children.borrow().iter().rev().cloned()),
+                Kind::Keep(_) => {
+                    // Hidden elements stay out, as everywhere else.
+                    let a = read_attrs(&c, false);
+                    if !(a.hidden || a.aria_hidden || a.style_hidden) {
+                        stack.extend(c.children.borrow().iter().rev().cloned());
+                    }
+                }
                 _ => {}
             },
             Comment { .. } | Document => {}
@@ -3069,7 +3075,7 @@ mod tests {
              <p>Loader <b>stage</b> <i>two</i>, then<br>a new line and x<sup>2</sup> H<sub>2</sub>O.</p>\
              <ul><li>first item</li><li>second <a href=\"/x\">linked</a> item</li></ul>\
              <table><caption>Indicators seen</caption><tr><td>cell one</td><td>cell two</td></tr></table>\
-             <pre><span class=\"k\">SELECT</span> <span>avg</span>(n)\n  <span>FROM</span> t;<br>-- done</pre>\
+             <pre><span class=\"k\">SELECT</span> <span>avg</span>(n)\n  <span>FROM</span> t;<br>-- done<span hidden>secret</span></pre>\
              {P3}</article>"
         );
         let d = extract_html(&page("", &body));
@@ -3092,6 +3098,7 @@ mod tests {
         assert!(lines.contains(&"SELECT avg(n)"), "{lines:?}");
         assert!(lines.contains(&"FROM t;"), "{lines:?}");
         assert!(lines.contains(&"-- done"), "{lines:?}");
+        assert!(!d.text.contains("secret"), "{}", d.text);
         // Paragraph-like blocks are set apart by one blank line.
         assert!(d.text.contains("\n\nLoader stage"), "{}", d.text);
         assert!(!d.text.contains("\n\n\n"));
