@@ -3,7 +3,7 @@
 //! the plain text of the article alone, without menus, sidebars, comments,
 //! share bars or scripts.
 //!
-//! The page is parsed once with html5ever (through html2text). One iterative
+//! The page is parsed once by html5ever into html2text's DOM. One iterative
 //! pre-order walk copies the DOM into a flat arena (`Vec<Nd>`, parents before
 //! children, each subtree a contiguous index range) while reading metadata and
 //! per-element signals. Every later step (boilerplate removal, scoring,
@@ -672,6 +672,15 @@ struct Attrs {
     meta_keys: Vec<String>,
 }
 
+impl Attrs {
+    /// Never shown: the `hidden` attribute, `aria-hidden` or `display:none`.
+    /// Wikipedia's formula images are aria-hidden but are the visible
+    /// rendering (Readability makes the same exception).
+    fn is_hidden(&self) -> bool {
+        self.hidden || (self.aria_hidden && !self.fallback_img) || self.style_hidden
+    }
+}
+
 fn has_word_ci(list: &str, word: &str) -> bool {
     list.split_ascii_whitespace()
         .any(|w| w.eq_ignore_ascii_case(word))
@@ -851,10 +860,7 @@ fn build_arena(dom: &RcDom) -> Arena {
                 let ci = &a.ci;
                 let mut rm = 0u8;
                 let mut sig = f.sig & S_INHERITED;
-                // Wikipedia's formula images are aria-hidden but are the
-                // visible rendering (Readability makes the same exception).
-                let fallback_img = a.aria_hidden && a.fallback_img;
-                if a.hidden || (a.aria_hidden && !fallback_img) || a.style_hidden {
+                if a.is_hidden() {
                     rm |= RM_HIDDEN;
                 }
                 if f.in_head || tag == Tag::Head {
@@ -1796,7 +1802,6 @@ fn render(ar: &Arena, sel: &Selection) -> String {
                     let gap = match t {
                         Tag::P
                         | Tag::H(_)
-                        | Tag::Pre
                         | Tag::Blockquote
                         | Tag::Ul
                         | Tag::Ol
@@ -1830,12 +1835,9 @@ fn pre_text(h: &Handle, scratch: &mut Vec<u8>, out: &mut String) {
             Element { name, .. } => match classify_tag(&name.local) {
                 Kind::Keep(Tag::Br) => out.push('\n'),
                 Kind::Keep(Tag::Img) => {}
-                Kind::Keep(_) => {
-                    // Hidden elements stay out, as everywhere else.
-                    let a = read_attrs(&c, false);
-                    if !(a.hidden || a.aria_hidden || a.style_hidden) {
-                        stack.extend(c.children.borrow().iter().rev().cloned());
-                    }
+                // Hidden elements stay out, as everywhere else.
+                Kind::Keep(_) if !read_attrs(&c, false).is_hidden() => {
+                    stack.extend(c.children.borrow().iter().rev().cloned());
                 }
                 _ => {}
             },

@@ -481,12 +481,8 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
 
     // IPv6 (before IPv4, so `::ffff:8.8.8.8` stays whole). The regex has no
     // literal to start from, so prose without two close colons skips it.
-    let v6 = if has_colon_pair(t.as_bytes()) {
-        ipv6_re().find_iter(t).collect()
-    } else {
-        Vec::new()
-    };
-    for m in v6 {
+    let v6 = has_colon_pair(t.as_bytes()).then(|| ipv6_re().find_iter(t));
+    for m in v6.into_iter().flatten() {
         let mut s = m.as_str();
         let start = m.start();
         while s.ends_with(':') && !s.ends_with("::") {
@@ -583,12 +579,8 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
 
     // Hashes (also inside URLs); the regex runs only if a long enough hex
     // run exists at all.
-    let hashes = if has_hex_run(t.as_bytes(), 32) {
-        hash_re().find_iter(t).collect()
-    } else {
-        Vec::new()
-    };
-    for m in hashes {
+    let hashes = has_hex_run(t.as_bytes(), 32).then(|| hash_re().find_iter(t));
+    for m in hashes.into_iter().flatten() {
         let s = m.as_str();
         let has_digit = s.bytes().any(|b| b.is_ascii_digit());
         let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
