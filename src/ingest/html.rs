@@ -3,7 +3,7 @@
 //! the plain text of the article alone, without menus, sidebars, comments,
 //! share bars or scripts.
 //!
-//! The page is parsed once by html5ever into html2text's DOM. One iterative
+//! The page is parsed once by html5ever into a flat DOM (`dom.rs`). One iterative
 //! pre-order walk copies the DOM into a flat arena (`Vec<Nd>`, parents before
 //! children, each subtree a contiguous index range) while reading metadata and
 //! per-element signals. Every later step (boilerplate removal, scoring,
@@ -25,11 +25,11 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use html2text::{Comment, Document, Element, Handle, RcDom};
 use regex::Regex;
 use serde_json::Value;
 
 use super::date::{date_from_url, find_date_in_text, parse_date};
+use super::dom::{self, Dom, NodeData, NodeId};
 use crate::model::Article;
 
 /// What `extract_html` found in one page.
@@ -494,7 +494,8 @@ fn analyze_class(value: &str, ci: &mut ClassInfo) {
 
 /// One DOM node in the flat arena.
 struct Nd {
-    h: Handle,
+    /// The node in the DOM.
+    node: NodeId,
     parent: u32,
     /// One past the last descendant: the subtree is `self_index..end`.
     end: u32,
@@ -534,6 +535,7 @@ struct Meta {
 }
 
 struct Arena {
+    dom: Dom,
     n: Vec<Nd>,
     text: String,
     meta: Meta,
@@ -541,76 +543,44 @@ struct Arena {
 }
 
 struct Frame {
-    h: Handle,
+    node: NodeId,
     parent: u32,
     sig: u16,
     in_head: bool,
 }
 
-/// Appends the text of a text node, with HTML whitespace collapsed, to
-/// `out`; returns (chars, commas).
-///
-/// html2text does not export the text variant of its node type, so the
-/// text is recovered with the node's own serializer and unescaped (the
-/// serializer only ever emits these four entities for text).
-fn append_text(h: &Handle, scratch: &mut Vec<u8>, out: &mut String, collapse: bool) -> (u32, u32) {
-    scratch.clear();
-    if h.serialize(&mut *scratch).is_err() {
-        return (0, 0);
-    }
-    let Ok(s) = std::str::from_utf8(scratch) else {
-        return (0, 0);
-    };
+/// Appends the text of a text node (entities decoded), with HTML white
+/// space collapsed when `collapse` (a no-break space counts as white space
+/// then), to `out`; returns (chars, commas).
+fn append_text(s: &str, out: &mut String, collapse: bool) -> (u32, u32) {
     let b = s.as_bytes();
     let mut chars = 0u32;
     let mut commas = 0u32;
     let mut last_space = out.is_empty() || out.ends_with(' ');
     let mut pending = false;
-    // Byte walk: plain runs are copied in one go; only ASCII whitespace
-    // and '&' (the serializer's escapes) need attention.
+    // Byte walk: plain runs are copied in one go; only white space needs
+    // attention.
     let mut run = 0usize;
     let mut i = 0usize;
     while i < b.len() {
         let c = b[i];
-        let ws = collapse && matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
-        if ws || c == b'&' {
-            out.push_str(&s[run..i]);
-            if ws {
+        if collapse {
+            let ws = match c {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0c => 1,
+                0xC2 if b.get(i + 1) == Some(&0xA0) => 2,
+                _ => 0,
+            };
+            if ws > 0 {
+                out.push_str(&s[run..i]);
                 pending |= !last_space;
-                i += 1;
+                i += ws;
                 run = i;
                 continue;
             }
-            let rest = &b[i..];
-            let (rep, adv) = if rest.starts_with(b"&amp;") {
-                (Some('&'), 5)
-            } else if rest.starts_with(b"&lt;") {
-                (Some('<'), 4)
-            } else if rest.starts_with(b"&gt;") {
-                (Some('>'), 4)
-            } else if rest.starts_with(b"&nbsp;") {
-                (None, 6)
-            } else {
-                (Some('&'), 1)
-            };
-            i += adv;
-            run = i;
-            match rep {
-                None if collapse => pending |= !last_space,
-                other => {
-                    if pending {
-                        out.push(' ');
-                        chars += 1;
-                        pending = false;
-                    }
-                    out.push(other.unwrap_or('\u{a0}'));
-                    chars += 1;
-                    last_space = false;
-                }
-            }
-            continue;
         }
         if pending {
+            out.push_str(&s[run..i]);
+            run = i;
             out.push(' ');
             chars += 1;
             pending = false;
@@ -686,12 +656,12 @@ fn has_word_ci(list: &str, word: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(word))
 }
 
-fn read_attrs(h: &Handle, want_meta: bool) -> Attrs {
+fn read_attrs(dom: &Dom, id: NodeId, want_meta: bool) -> Attrs {
     let mut a = Attrs::default();
-    let Element { attrs, .. } = &h.data else {
+    let NodeData::Element { attrs, .. } = &dom.node(id).data else {
         return a;
     };
-    for at in attrs.borrow().iter() {
+    for at in attrs {
         let v: &str = &at.value;
         match &*at.name.local {
             "class" => {
@@ -767,30 +737,31 @@ fn read_attrs(h: &Handle, want_meta: bool) -> Attrs {
 }
 
 /// Raw text content of an element whose children are text (title, script).
-fn child_text(h: &Handle, scratch: &mut Vec<u8>, collapse: bool) -> String {
+fn child_text(dom: &Dom, id: NodeId, collapse: bool) -> String {
     let mut out = String::new();
-    for c in h.children.borrow().iter() {
-        if !matches!(c.data, Element { .. } | Comment { .. } | Document) {
-            append_text(c, scratch, &mut out, collapse);
+    for c in dom.children(id) {
+        if let NodeData::Text(t) = &dom.node(c).data {
+            append_text(t, &mut out, collapse);
         }
     }
     out
 }
 
-fn build_arena(dom: &RcDom) -> Arena {
+fn build_arena(dom: Dom) -> Arena {
     let mut ar = Arena {
+        dom,
         n: Vec::with_capacity(4096),
         text: String::with_capacity(64 * 1024),
         meta: Meta::default(),
         body: NONE,
     };
-    let mut scratch: Vec<u8> = Vec::with_capacity(1024);
     let mut stack: Vec<Frame> = Vec::with_capacity(256);
     let mut space_pending = false;
     // The document node's children (doctype, <html>) are the roots.
-    for c in dom.document.children.borrow().iter().rev() {
+    let roots: Vec<NodeId> = ar.dom.children(dom::DOCUMENT).collect();
+    for &c in roots.iter().rev() {
         stack.push(Frame {
-            h: c.clone(),
+            node: c,
             parent: NONE,
             sig: 0,
             in_head: false,
@@ -798,8 +769,9 @@ fn build_arena(dom: &RcDom) -> Arena {
     }
     while let Some(f) = stack.pop() {
         let idx = ar.n.len() as u32;
-        match &f.h.data {
-            Element { name, .. } => {
+        let dom = &ar.dom;
+        match &dom.node(f.node).data {
+            NodeData::Element { name, .. } => {
                 let kind = classify_tag(&name.local);
                 let tag = match kind {
                     Kind::Keep(t) => t,
@@ -821,7 +793,7 @@ fn build_arena(dom: &RcDom) -> Arena {
                         continue;
                     }
                     Kind::Meta => {
-                        let a = read_attrs(&f.h, true);
+                        let a = read_attrs(dom, f.node, true);
                         if let Some(c) = a.content {
                             let c = c.trim().to_string();
                             if !c.is_empty() {
@@ -833,7 +805,7 @@ fn build_arena(dom: &RcDom) -> Arena {
                         continue;
                     }
                     Kind::Link => {
-                        let a = read_attrs(&f.h, true);
+                        let a = read_attrs(dom, f.node, true);
                         if ar.meta.canonical.is_none() && a.rel_canonical {
                             ar.meta.canonical = a.href.filter(|h| !h.is_empty());
                         }
@@ -841,7 +813,7 @@ fn build_arena(dom: &RcDom) -> Arena {
                     }
                     Kind::Title => {
                         if ar.meta.title.is_none() {
-                            let t = child_text(&f.h, &mut scratch, true);
+                            let t = child_text(dom, f.node, true);
                             if !t.trim().is_empty() {
                                 ar.meta.title = Some(t);
                             }
@@ -849,14 +821,14 @@ fn build_arena(dom: &RcDom) -> Arena {
                         continue;
                     }
                     Kind::Script => {
-                        let a = read_attrs(&f.h, false);
+                        let a = read_attrs(dom, f.node, false);
                         if a.ld_json && ar.meta.jsonld.len() < 32 {
-                            ar.meta.jsonld.push(child_text(&f.h, &mut scratch, false));
+                            ar.meta.jsonld.push(child_text(dom, f.node, false));
                         }
                         continue;
                     }
                 };
-                let a = read_attrs(&f.h, false);
+                let a = read_attrs(dom, f.node, false);
                 let ci = &a.ci;
                 let mut rm = 0u8;
                 let mut sig = f.sig & S_INHERITED;
@@ -957,7 +929,7 @@ fn build_arena(dom: &RcDom) -> Arena {
                         .push((idx, a.datetime.clone().unwrap_or_default(), a.pubdate));
                 }
                 ar.n.push(Nd {
-                    h: f.h.clone(),
+                    node: f.node,
                     parent: f.parent,
                     end: idx + 1,
                     tag,
@@ -973,25 +945,26 @@ fn build_arena(dom: &RcDom) -> Arena {
                     embeds: 0,
                 });
                 let in_head = f.in_head || tag == Tag::Head;
-                let children = f.h.children.borrow();
-                for c in children.iter().rev() {
+                let first = stack.len();
+                for c in dom.children(f.node) {
                     stack.push(Frame {
-                        h: c.clone(),
+                        node: c,
                         parent: idx,
                         sig,
                         in_head,
                     });
                 }
+                stack[first..].reverse();
             }
-            Comment { .. } | Document => {}
-            _ => {
+            NodeData::Document | NodeData::Other => {}
+            NodeData::Text(t) => {
                 // Text (doctype and processing instructions only occur at
                 // the top level, outside any element).
                 if f.parent == NONE || f.in_head {
                     continue;
                 }
                 let tstart = ar.text.len();
-                let (tlen, commas) = append_text(&f.h, &mut scratch, &mut ar.text, true);
+                let (tlen, commas) = append_text(t, &mut ar.text, true);
                 if tlen == 0 {
                     // White space only: not a node, but the next text on
                     // the same line is spaced from the previous one.
@@ -1000,7 +973,7 @@ fn build_arena(dom: &RcDom) -> Arena {
                     continue;
                 }
                 ar.n.push(Nd {
-                    h: f.h.clone(),
+                    node: f.node,
                     parent: f.parent,
                     end: idx + 1,
                     tag: Tag::Text,
@@ -1320,14 +1293,14 @@ fn pick_marker(ar: &Arena, agg: &[Agg], eff: &[bool], page_good: u32) -> Option<
     // take all of them, in page order.
     let mut roots = vec![bi];
     if ar.n[bi as usize].sig & S_MARK_BODY != 0 {
-        let key = marker_key(&ar.n[bi as usize].h);
+        let key = marker_key(&ar.dom, ar.n[bi as usize].node);
         for &(i, g, t) in &marks {
             if t == 1
                 && g >= 50
                 && !roots
                     .iter()
                     .any(|&r| contains(ar, r, i) || contains(ar, i, r))
-                && marker_key(&ar.n[i as usize].h) == key
+                && marker_key(&ar.dom, ar.n[i as usize].node) == key
             {
                 roots.push(i);
                 bg += g;
@@ -1345,17 +1318,8 @@ fn pick_marker(ar: &Arena, agg: &[Agg], eff: &[bool], page_good: u32) -> Option<
 
 /// What identifies a family of body markers: `itemprop`, else the first
 /// class token, else the id without its trailing number.
-fn marker_key(h: &Handle) -> String {
-    let Element { attrs, .. } = &h.data else {
-        return String::new();
-    };
-    let attrs = attrs.borrow();
-    let get = |n: &str| {
-        attrs
-            .iter()
-            .find(|a| &*a.name.local == n)
-            .map(|a| a.value.to_string())
-    };
+fn marker_key(dom: &Dom, id: NodeId) -> String {
+    let get = |n: &str| dom.attr(id, n);
     if let Some(ip) = get("itemprop") {
         return format!("itemprop:{}", ip.to_ascii_lowercase());
     }
@@ -1514,7 +1478,7 @@ fn score_candidates(ar: &Arena, agg: &[Agg], eff: &[bool], body: u32) -> Option<
     if parent == NONE {
         return Some((top, vec![top]));
     }
-    let top_class = class_of(&ar.n[top as usize].h);
+    let top_class = class_of(&ar.dom, ar.n[top as usize].node);
     let mut out = Vec::new();
     for s in element_children(ar, parent, eff) {
         if s == top {
@@ -1523,7 +1487,7 @@ fn score_candidates(ar: &Arena, agg: &[Agg], eff: &[bool], body: u32) -> Option<
         }
         let si = s as usize;
         let mut bonus = 0.0;
-        if !top_class.is_empty() && class_of(&ar.n[si].h) == top_class {
+        if !top_class.is_empty() && class_of(&ar.dom, ar.n[si].node) == top_class {
             bonus = top_score * 0.2;
         }
         let ss = if score[si].is_nan() {
@@ -1562,15 +1526,8 @@ fn element_children(ar: &Arena, p: u32, eff: &[bool]) -> Vec<u32> {
     out
 }
 
-fn class_of(h: &Handle) -> String {
-    if let Element { attrs, .. } = &h.data {
-        for a in attrs.borrow().iter() {
-            if &*a.name.local == "class" {
-                return a.value.to_string();
-            }
-        }
-    }
-    String::new()
+fn class_of(dom: &Dom, id: NodeId) -> &str {
+    dom.attr(id, "class").unwrap_or_default()
 }
 
 static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.( |$)").expect("re"));
@@ -1752,7 +1709,6 @@ fn conditionally_remove(nd: &Nd, a: &Agg) -> bool {
 /// in one forward pass over the arena (no recursion, whatever the depth).
 fn render(ar: &Arena, sel: &Selection) -> String {
     let mut w = TextWriter::default();
-    let mut scratch: Vec<u8> = Vec::new();
     let mut raw = String::new();
     // Open elements that end a line: (subtree end, gap).
     let mut open: Vec<(u32, u8)> = Vec::new();
@@ -1792,7 +1748,7 @@ fn render(ar: &Arena, sel: &Selection) -> String {
                     // nodes (the spaces between highlighted code tokens).
                     w.brk(2);
                     raw.clear();
-                    pre_text(&nd.h, &mut scratch, &mut raw);
+                    pre_text(&ar.dom, nd.node, &mut raw);
                     w.pre(&raw);
                     w.brk(2);
                     j = nd.end;
@@ -1828,23 +1784,26 @@ fn render(ar: &Arena, sel: &Selection) -> String {
 /// The text of a `<pre>` element as written: its text nodes in document
 /// order, uncollapsed, `<br>` as a line break; images, hidden elements,
 /// scripts and other never-text elements contribute nothing.
-fn pre_text(h: &Handle, scratch: &mut Vec<u8>, out: &mut String) {
-    let mut stack: Vec<Handle> = h.children.borrow().iter().rev().cloned().collect();
+fn pre_text(dom: &Dom, id: NodeId, out: &mut String) {
+    let mut stack: Vec<NodeId> = dom.children(id).collect();
+    stack.reverse();
     while let Some(c) = stack.pop() {
-        match &c.data {
-            Element { name, .. } => match classify_tag(&name.local) {
+        match &dom.node(c).data {
+            NodeData::Element { name, .. } => match classify_tag(&name.local) {
                 Kind::Keep(Tag::Br) => out.push('\n'),
                 Kind::Keep(Tag::Img) => {}
                 // Hidden elements stay out, as everywhere else.
-                Kind::Keep(_) if !read_attrs(&c, false).is_hidden() => {
-                    stack.extend(c.children.borrow().iter().rev().cloned());
+                Kind::Keep(_) if !read_attrs(dom, c, false).is_hidden() => {
+                    let from = stack.len();
+                    stack.extend(dom.children(c));
+                    stack[from..].reverse();
                 }
                 _ => {}
             },
-            Comment { .. } | Document => {}
-            _ => {
-                append_text(&c, scratch, out, false);
+            NodeData::Text(t) => {
+                append_text(t, out, false);
             }
+            NodeData::Document | NodeData::Other => {}
         }
     }
 }
@@ -2445,8 +2404,7 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
 /// input; an empty or unparsable page gives an empty `HtmlDoc`.
 pub fn extract_html(html: &str) -> HtmlDoc {
     let html = precut(html);
-    let dom = parse(&html);
-    let ar = build_arena(&dom);
+    let ar = build_arena(dom::parse(&html));
     if ar.n.is_empty() {
         return HtmlDoc::default();
     }
@@ -2472,22 +2430,6 @@ pub fn extract_html(html: &str) -> HtmlDoc {
     }
     doc.text = render(&ar, &sel);
     doc
-}
-
-/// Parses a page into html2text's DOM exactly as `html2text::config::
-/// parse_html` does (html5ever, scripting off), but from the page in memory
-/// as one buffer: html5ever then slices text nodes out of it instead of
-/// reading and re-validating the page in 4 KB chunks.
-fn parse(html: &str) -> RcDom {
-    use html5ever::tendril::TendrilSink;
-    let opts = html5ever::ParseOpts {
-        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
-            scripting_enabled: false,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    html5ever::parse_document(RcDom::default(), opts).one(html)
 }
 
 fn norm_cmp(s: &str) -> String {
@@ -3415,10 +3357,8 @@ mod tests {
             &article("<!-- note --><script>document.write('<p>injected</p>')</script>"),
         );
         let with = extract_html(&html);
-        let dom = html2text::config::plain()
-            .parse_html(html.as_bytes())
-            .unwrap();
-        let ar = build_arena(&dom);
+        // The page parsed as written, without the pre-cut.
+        let ar = build_arena(dom::parse(&html));
         let sel = select(&ar, Pass { strip_class: true }, visible_good(&ar));
         assert_eq!(with.text, render(&ar, &sel));
         assert_eq!(with.title.as_deref(), Some("Headline"));

@@ -4,6 +4,7 @@
 pub mod date;
 pub mod decode;
 pub mod discover;
+pub mod dom;
 pub mod html;
 pub mod text;
 
