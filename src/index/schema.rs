@@ -33,7 +33,7 @@ pub struct Fields {
     pub title: Field,
     /// Main-content text, analysed (with positions) and stored for snippets.
     pub body: Field,
-    /// Canonical URL, stored.
+    /// Canonical URL, stored (shown, never searched).
     pub url: Field,
     /// The article's own tags, analysed and stored.
     pub tags: Field,
@@ -51,7 +51,8 @@ pub struct Fields {
     /// IOC values, refanged and lower case (exact, stored, fast); the type of
     /// each follows from its shape ([`crate::ioc::classify`]).
     pub ioc: Field,
-    /// BLAKE3 hash of the file's bytes.
+    /// BLAKE3 hash of the file's bytes (stored and fast, read back to tell
+    /// changed files; never searched, so not indexed).
     pub hash: Field,
     /// File size in bytes when indexed.
     pub size: Field,
@@ -183,7 +184,7 @@ pub fn build_schema() -> (Schema, Fields) {
         path: b.add_text_field(names::PATH, STRING | STORED | FAST),
         title: b.add_text_field(names::TITLE, text.clone()),
         body: b.add_text_field(names::BODY, text.clone()),
-        url: b.add_text_field(names::URL, STRING | STORED),
+        url: b.add_text_field(names::URL, STORED),
         tags: b.add_text_field(names::TAGS, text),
         date: b.add_date_field(
             names::DATE,
@@ -197,7 +198,7 @@ pub fn build_schema() -> (Schema, Fields) {
         cve: b.add_text_field(names::CVE, STRING | STORED | FAST),
         technique: b.add_text_field(names::TECHNIQUE, STRING | STORED | FAST),
         ioc: b.add_text_field(names::IOC, STRING | STORED | FAST),
-        hash: b.add_text_field(names::HASH, STRING | STORED | FAST),
+        hash: b.add_text_field(names::HASH, STORED | FAST),
         size: b.add_u64_field(
             names::SIZE,
             NumericOptions::default().set_stored().set_fast(),
