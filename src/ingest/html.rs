@@ -579,8 +579,7 @@ fn append_text(s: &str, out: &mut String, collapse: bool) -> (u32, u32) {
             }
         }
         if pending {
-            out.push_str(&s[run..i]);
-            run = i;
+            // `run` starts here: the white space before was skipped.
             out.push(' ');
             chars += 1;
             pending = false;
@@ -2185,6 +2184,9 @@ const MAX_OPEN_BLOCKS: u32 = 256;
 ///   the bytes (inline bundles, CSS, page state), and html5ever would
 ///   tokenise them only for the extractor to drop them. The tags stay, so
 ///   the tree is the same.
+/// - **Attributes nothing reads are cut** from start tags (`src`, `srcset`,
+///   `data-*`, `alt`, event handlers, links that leave the page): see
+///   `unread_attributes`.
 /// - **Pathological nesting is capped**: html5ever checks "is a <p> open in
 ///   button scope?" by walking the whole stack of open elements at every
 ///   block start tag, so a page nesting blocks N deep costs O(N²) to parse
@@ -2230,6 +2232,9 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
             start_tag_end(b, ne)
         };
         i = tag_end;
+        if !closing && !matches!(name, b"meta" | b"link" | b"base") {
+            unread_attributes(b, ne, tag_end, &mut cut);
+        }
         if closing {
             if let Some(kind) = BLOCK_TAGS.iter().position(|t| t.as_bytes() == name) {
                 // The end tag of an element whose start tag was dropped
@@ -2276,6 +2281,10 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
             continue;
         };
         if open >= MAX_OPEN_BLOCKS {
+            // The whole tag goes, attribute cuts included.
+            while cut.last().is_some_and(|&(s, _)| s >= lt) {
+                cut.pop();
+            }
             cut.push((lt, tag_end));
             dropped[kind] += 1;
         } else {
@@ -2295,6 +2304,105 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&html[last..]);
     std::borrow::Cow::Owned(out)
+}
+
+/// Attributes the extractor reads (`read_attrs`, `marker_key`) or that
+/// steer html5ever's tree builder (`type` of `<input>`, `color`/`face`/
+/// `size` of `<font>` in SVG/MathML, `encoding`, `shadowrootmode`). Names
+/// are compared ASCII-case-insensitively, as the tokenizer lowercases them.
+const READ_ATTRIBUTES: [&[u8]; 20] = [
+    b"class",
+    b"id",
+    b"role",
+    b"itemprop",
+    b"rel",
+    b"href",
+    b"content",
+    b"datetime",
+    b"pubdate",
+    b"hidden",
+    b"aria-hidden",
+    b"style",
+    b"name",
+    b"property",
+    b"http-equiv",
+    b"type",
+    b"color",
+    b"face",
+    b"size",
+    b"encoding",
+];
+
+/// Marks for cutting the attributes of one start tag (name read up to
+/// `from`, tag ending at `end`) that nothing downstream reads: `src`,
+/// `srcset`, `data-*`, `alt`, `title`, event handlers … and `href`s that
+/// are not in-page (`#…`) links, which only tell whether a link points
+/// inside the page. On real pages these are over a quarter of the bytes
+/// html5ever would tokenise character by character; the tree it builds is
+/// the same. Attribute boundaries are read as the HTML tokenizer reads
+/// them (names end at white space, `/`, `>` or `=`; values are quoted or
+/// run to white space or `>`). Only the first of duplicate `href`s counts
+/// for html5ever, so once one is cut, later ones go too.
+fn unread_attributes(b: &[u8], from: usize, end: usize, cut: &mut Vec<(usize, usize)>) {
+    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    // The tag name runs on past what `precut` read of it (`my-widget`).
+    let mut j = from;
+    while j < end && !is_space(b[j]) && !matches!(b[j], b'/' | b'>') {
+        j += 1;
+    }
+    let mut href_seen = false;
+    while j < end {
+        while j < end && (is_space(b[j]) || b[j] == b'/') {
+            j += 1;
+        }
+        if j >= end || b[j] == b'>' {
+            return;
+        }
+        let name_start = j;
+        // The first character is part of the name even if it is '='.
+        j += 1;
+        while j < end && !is_space(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            j += 1;
+        }
+        let name = &b[name_start..j];
+        let mut k = j;
+        while k < end && is_space(b[k]) {
+            k += 1;
+        }
+        let mut value: &[u8] = &[];
+        if k < end && b[k] == b'=' {
+            k += 1;
+            while k < end && is_space(b[k]) {
+                k += 1;
+            }
+            if k < end && matches!(b[k], b'"' | b'\'') {
+                let q = b[k];
+                let v = k + 1;
+                k = memchr::memchr(q, &b[v..end]).map_or(end, |e| v + e + 1);
+                value = &b[v..k.saturating_sub(1).max(v)];
+            } else {
+                let v = k;
+                while k < end && !is_space(b[k]) && b[k] != b'>' {
+                    k += 1;
+                }
+                value = &b[v..k];
+            }
+            j = k;
+        }
+        let is_href = name.eq_ignore_ascii_case(b"href");
+        let read = READ_ATTRIBUTES.iter().any(|r| name.eq_ignore_ascii_case(r))
+            || name.eq_ignore_ascii_case(b"shadowrootmode");
+        let drop = if is_href {
+            let d = href_seen || !value.starts_with(b"#");
+            href_seen = true;
+            d
+        } else {
+            !read
+        };
+        if drop {
+            cut.push((name_start, j));
+        }
+    }
 }
 
 /// The byte after the `>` that ends a start tag whose name ends at `from`,
@@ -3339,13 +3447,53 @@ mod tests {
         assert!(cut.contains("<nav class=\"menu\"></nav>"), "{cut}");
         assert!(!cut.contains("Volt Typhoon"), "{cut}");
         assert!(cut.contains("long sentence of prose"), "{cut}");
-        assert!(
-            cut.contains("<svg viewBox=\"0 0 10 10\"></svg><p>after</p>"),
-            "{cut}"
-        );
+        // (`viewBox` is an attribute nothing reads, so it goes too.)
+        assert!(cut.contains("<svg ></svg><p>after</p>"), "{cut}");
         // An unclosed nav is left alone.
         let open = "<nav><a href=/a>A</a><p>the rest of the page</p>";
         assert!(precut(open).contains("the rest of the page"));
+    }
+
+    #[test]
+    fn precut_drops_only_attributes_nothing_reads() {
+        let html = "<body><div class=\"post\" data-x=\"1\" id=main>\
+            <img src=\"/a.png\" srcset='/a.png 1x, /b.png 2x' alt=\"A > B\">\
+            <a href=\"https://example.com/x\" title=t rel=tag>x</a>\
+            <a href=\"#fn1\" onclick=\"go()\">1</a>\
+            <a href=/y href=\"#z\">dup</a>\
+            <my-widget-with-a-long-name data-y=2 hidden>w</my-widget-with-a-long-name>\
+            <p STYLE=\"display:none\" ItemProp=articleBody>p</p></div>\
+            <link rel=canonical href=\"https://example.com/c\"></body>";
+        let cut = precut(html);
+        for gone in [
+            "data-x",
+            "src=",
+            "srcset",
+            "alt=",
+            "example.com/x",
+            "title=t",
+            "onclick",
+            "/y",
+            "#z",
+            "data-y",
+        ] {
+            assert!(!cut.contains(gone), "{gone} left in {cut}");
+        }
+        for kept in [
+            "class=\"post\"",
+            "id=main",
+            "rel=tag",
+            "href=\"#fn1\"",
+            "<my-widget-with-a-long-name",
+            " hidden>",
+            "STYLE=\"display:none\"",
+            "ItemProp=articleBody",
+            "href=\"https://example.com/c\"",
+        ] {
+            assert!(cut.contains(kept), "{kept} missing from {cut}");
+        }
+        // The text and the tree are untouched: a quoted '>' ended nothing.
+        assert!(cut.contains(">x</a>") && cut.contains(">dup</a>") && cut.contains(">p</p></div>"));
     }
 
     #[test]
@@ -3376,6 +3524,11 @@ mod tests {
             "<script type=\"application/ld+json\">[[[[{\"a\":</script>",
             "<meta property=\"article:published_time\" content=\"9999-99-99\">",
             "\u{0}\u{1}<<<>>>&&&;;",
+            "<a href",
+            "<a =x data-y>t</a>",
+            "<div/ /x=>t",
+            "<p a='unterminated>text",
+            "<img src=\"é\" alt=ü>après",
         ] {
             let _ = extract_html(html);
         }
