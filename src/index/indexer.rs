@@ -131,12 +131,10 @@ pub fn index_paths(
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let handle = IndexHandle::open_or_create(dir)?;
+    let writer_threads = opts.writer_threads();
     let mut writer: IndexWriter = handle
         .index
-        .writer_with_num_threads(
-            opts.writer_threads(),
-            opts.writer_threads() * opts.writer_memory,
-        )
+        .writer_with_num_threads(writer_threads, writer_threads * opts.writer_memory)
         .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => Error::Locked(dir.to_path_buf()),
             e => Error::Tantivy(e),

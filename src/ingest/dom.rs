@@ -78,11 +78,13 @@ impl Dom {
         &self.nodes[id as usize]
     }
 
-    /// The children of `id`, first to last.
+    /// The children of `id`, first to last (`.rev()` for last to first).
     pub fn children(&self, id: NodeId) -> Children<'_> {
+        let n = self.node(id);
         Children {
             dom: self,
-            next: self.node(id).first,
+            front: n.first,
+            back: n.last,
         }
     }
 
@@ -98,22 +100,56 @@ impl Dom {
     }
 }
 
-/// Iterator over a node's children.
+/// Iterator over a node's children, from either end.
 pub struct Children<'a> {
     dom: &'a Dom,
-    next: NodeId,
+    /// The next child from the front and from the back; both [`NONE`] once
+    /// they have met.
+    front: NodeId,
+    back: NodeId,
+}
+
+impl Children<'_> {
+    /// Yields `id` and moves the front or back past it.
+    fn take(&mut self, id: NodeId, step: NodeId, from_front: bool) -> Option<NodeId> {
+        if id == NONE {
+            return None;
+        }
+        if self.front == self.back {
+            self.front = NONE;
+            self.back = NONE;
+        } else if from_front {
+            self.front = step;
+        } else {
+            self.back = step;
+        }
+        Some(id)
+    }
 }
 
 impl Iterator for Children<'_> {
     type Item = NodeId;
 
     fn next(&mut self) -> Option<NodeId> {
-        let id = self.next;
-        if id == NONE {
-            return None;
-        }
-        self.next = self.dom.node(id).next;
-        Some(id)
+        let id = self.front;
+        let step = if id == NONE {
+            NONE
+        } else {
+            self.dom.node(id).next
+        };
+        self.take(id, step, true)
+    }
+}
+
+impl DoubleEndedIterator for Children<'_> {
+    fn next_back(&mut self) -> Option<NodeId> {
+        let id = self.back;
+        let step = if id == NONE {
+            NONE
+        } else {
+            self.dom.node(id).prev
+        };
+        self.take(id, step, false)
     }
 }
 
@@ -484,6 +520,29 @@ mod tests {
             tree(html),
             "<html><head></head><body><template></template><p>shown</p></body></html>"
         );
+    }
+
+    #[test]
+    fn children_iterate_from_both_ends() {
+        let dom = parse("<ul><li>a<li>b<li>c</ul>");
+        let ul = dom
+            .nodes
+            .iter()
+            .position(|n| matches!(&n.data, NodeData::Element { name, .. } if &*name.local == "ul"))
+            .expect("ul") as NodeId;
+        let fwd: Vec<NodeId> = dom.children(ul).collect();
+        let mut back: Vec<NodeId> = dom.children(ul).rev().collect();
+        back.reverse();
+        assert_eq!(fwd.len(), 3);
+        assert_eq!(fwd, back);
+        // Front and back meet without yielding a child twice.
+        let mut it = dom.children(ul);
+        assert_eq!(it.next(), Some(fwd[0]));
+        assert_eq!(it.next_back(), Some(fwd[2]));
+        assert_eq!(it.next(), Some(fwd[1]));
+        assert_eq!(it.next_back(), None);
+        assert_eq!(it.next(), None);
+        assert_eq!(dom.children(fwd[0]).count(), 1);
     }
 
     #[test]

@@ -757,8 +757,7 @@ fn build_arena(dom: Dom) -> Arena {
     let mut stack: Vec<Frame> = Vec::with_capacity(256);
     let mut space_pending = false;
     // The document node's children (doctype, <html>) are the roots.
-    let roots: Vec<NodeId> = ar.dom.children(dom::DOCUMENT).collect();
-    for &c in roots.iter().rev() {
+    for c in ar.dom.children(dom::DOCUMENT).rev() {
         stack.push(Frame {
             node: c,
             parent: NONE,
@@ -944,8 +943,7 @@ fn build_arena(dom: Dom) -> Arena {
                     embeds: 0,
                 });
                 let in_head = f.in_head || tag == Tag::Head;
-                let first = stack.len();
-                for c in dom.children(f.node) {
+                for c in dom.children(f.node).rev() {
                     stack.push(Frame {
                         node: c,
                         parent: idx,
@@ -953,7 +951,6 @@ fn build_arena(dom: Dom) -> Arena {
                         in_head,
                     });
                 }
-                stack[first..].reverse();
             }
             NodeData::Document | NodeData::Other => {}
             NodeData::Text(t) => {
@@ -1784,8 +1781,7 @@ fn render(ar: &Arena, sel: &Selection) -> String {
 /// order, uncollapsed, `<br>` as a line break; images, hidden elements,
 /// scripts and other never-text elements contribute nothing.
 fn pre_text(dom: &Dom, id: NodeId, out: &mut String) {
-    let mut stack: Vec<NodeId> = dom.children(id).collect();
-    stack.reverse();
+    let mut stack: Vec<NodeId> = dom.children(id).rev().collect();
     while let Some(c) = stack.pop() {
         match &dom.node(c).data {
             NodeData::Element { name, .. } => match classify_tag(&name.local) {
@@ -1793,9 +1789,7 @@ fn pre_text(dom: &Dom, id: NodeId, out: &mut String) {
                 Kind::Keep(Tag::Img) => {}
                 // Hidden elements stay out, as everywhere else.
                 Kind::Keep(_) if !read_attrs(dom, c, false).is_hidden() => {
-                    let from = stack.len();
-                    stack.extend(dom.children(c));
-                    stack[from..].reverse();
+                    stack.extend(dom.children(c).rev());
                 }
                 _ => {}
             },
@@ -2310,7 +2304,7 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
 /// steer html5ever's tree builder (`type` of `<input>`, `color`/`face`/
 /// `size` of `<font>` in SVG/MathML, `encoding`, `shadowrootmode`). Names
 /// are compared ASCII-case-insensitively, as the tokenizer lowercases them.
-const READ_ATTRIBUTES: [&[u8]; 20] = [
+const READ_ATTRIBUTES: [&[u8]; 21] = [
     b"class",
     b"id",
     b"role",
@@ -2331,6 +2325,7 @@ const READ_ATTRIBUTES: [&[u8]; 20] = [
     b"face",
     b"size",
     b"encoding",
+    b"shadowrootmode",
 ];
 
 /// Marks for cutting the attributes of one start tag (name read up to
@@ -2378,8 +2373,9 @@ fn unread_attributes(b: &[u8], from: usize, end: usize, cut: &mut Vec<(usize, us
             if k < end && matches!(b[k], b'"' | b'\'') {
                 let q = b[k];
                 let v = k + 1;
-                k = memchr::memchr(q, &b[v..end]).map_or(end, |e| v + e + 1);
-                value = &b[v..k.saturating_sub(1).max(v)];
+                let close = memchr::memchr(q, &b[v..end]).map_or(end, |e| v + e);
+                value = &b[v..close];
+                k = (close + 1).min(end);
             } else {
                 let v = k;
                 while k < end && !is_space(b[k]) && b[k] != b'>' {
@@ -2390,8 +2386,7 @@ fn unread_attributes(b: &[u8], from: usize, end: usize, cut: &mut Vec<(usize, us
             j = k;
         }
         let is_href = name.eq_ignore_ascii_case(b"href");
-        let read = READ_ATTRIBUTES.iter().any(|r| name.eq_ignore_ascii_case(r))
-            || name.eq_ignore_ascii_case(b"shadowrootmode");
+        let read = READ_ATTRIBUTES.iter().any(|r| name.eq_ignore_ascii_case(r));
         let drop = if is_href {
             let d = href_seen || !value.starts_with(b"#");
             href_seen = true;
