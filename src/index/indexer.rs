@@ -288,7 +288,7 @@ fn process(
             limit: max_bytes,
         });
     }
-    let bytes = match read_bounded(&file.path, max_bytes) {
+    let bytes = match read_bounded(&file.path, file.size, max_bytes) {
         Ok(b) => b,
         Err(e) => return skip(e),
     };
@@ -321,10 +321,14 @@ fn process(
 }
 
 /// Reads a file, refusing to read more than `max` bytes even if it grew.
-fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, SkipReason> {
+/// `size` (from the directory walk) sizes the buffer up front: one read into
+/// it instead of read_to_end's probe reads and doubling copies.
+fn read_bounded(path: &Path, size: u64, max: u64) -> Result<Vec<u8>, SkipReason> {
     use std::io::Read;
     let f = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-    let mut buf = Vec::new();
+    // One byte over, so a file that did not grow ends with a zero-length read
+    // instead of a reallocation.
+    let mut buf = Vec::with_capacity(usize::try_from(size.min(max) + 1).unwrap_or(0));
     f.take(max + 1)
         .read_to_end(&mut buf)
         .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
