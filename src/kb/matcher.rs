@@ -45,6 +45,73 @@ pub struct Mention<'m> {
 pub struct Matcher {
     automaton: AhoCorasick,
     entries: Vec<Vec<Entry>>,
+    starts: Starts,
+}
+
+/// Which first bytes can begin a pattern, so the automaton is only called
+/// where one might: a bitset of every pattern's first two bytes, one of the
+/// two-byte patterns, and a hashed bitset of the first three bytes. Bytes
+/// are ASCII-folded as the automaton folds them. A word start whose bytes
+/// are in none of them cannot begin a match; most words of prose are
+/// turned away here, before an automaton search is set up.
+#[derive(Debug)]
+struct Starts {
+    pair: Box<[u64; 1024]>,
+    two: Box<[u64; 1024]>,
+    tri: Box<[u64; 1024]>,
+}
+
+impl Starts {
+    fn new<'p>(patterns: impl Iterator<Item = &'p [u8]>) -> Starts {
+        let mut s = Starts {
+            pair: Box::new([0; 1024]),
+            two: Box::new([0; 1024]),
+            tri: Box::new([0; 1024]),
+        };
+        for p in patterns {
+            let Some((&a, &b)) = p.first().zip(p.get(1)) else {
+                continue;
+            };
+            let ab = Self::pair_key(a, b);
+            set(&mut s.pair, ab);
+            match p.get(2) {
+                Some(&c) => set(&mut s.tri, Self::tri_key(ab, c)),
+                None => set(&mut s.two, ab),
+            }
+        }
+        s
+    }
+
+    fn pair_key(a: u8, b: u8) -> usize {
+        usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase())
+    }
+
+    fn tri_key(ab: usize, c: u8) -> usize {
+        let k = (ab as u32) << 8 | u32::from(c.to_ascii_lowercase());
+        (k.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    /// False only if no pattern can match at `pos`.
+    fn may_start(&self, b: &[u8], pos: usize) -> bool {
+        let Some((&x, &y)) = b.get(pos).zip(b.get(pos + 1)) else {
+            return false;
+        };
+        let ab = Self::pair_key(x, y);
+        if !get(&self.pair, ab) {
+            return false;
+        }
+        get(&self.two, ab)
+            || b.get(pos + 2)
+                .is_some_and(|&c| get(&self.tri, Self::tri_key(ab, c)))
+    }
+}
+
+fn set(bits: &mut [u64; 1024], i: usize) {
+    bits[i >> 6] |= 1 << (i & 63);
+}
+
+fn get(bits: &[u64; 1024], i: usize) -> bool {
+    bits[i >> 6] & (1 << (i & 63)) != 0
 }
 
 impl Matcher {
@@ -112,7 +179,12 @@ impl Matcher {
             .start_kind(StartKind::Anchored)
             .build(&patterns)
             .expect("knowledge-base patterns are plain strings and always compile");
-        Matcher { automaton, entries }
+        let starts = Starts::new(patterns.iter().map(|p| p.as_bytes()));
+        Matcher {
+            automaton,
+            entries,
+            starts,
+        }
     }
 
     /// Every non-overlapping match in `text` that starts a word, left to
@@ -135,7 +207,7 @@ impl Matcher {
                         (c.is_alphanumeric(), c.is_whitespace(), c.len_utf8())
                     }),
                 };
-                if !prev_alnum && !space {
+                if !prev_alnum && !space && self.starts.may_start(b, pos) {
                     let input = Input::new(text).range(pos..).anchored(Anchored::Yes);
                     if let Some(m) = self.automaton.find(input) {
                         pos = m.end();
@@ -165,5 +237,47 @@ impl Matcher {
     /// Returns true if and only if no pattern was compiled.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The start filter never turns away a position where a pattern
+    /// matches: every pattern of the built-in knowledge base (the first form
+    /// of each slot; later forms fold to the same key), as written, in lower
+    /// case and in upper case, is found where it stands.
+    #[test]
+    fn start_filter_keeps_every_pattern() {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let m = kb.matcher();
+        let forms: Vec<&str> = m.entries.iter().map(|e| e[0].form.as_str()).collect();
+        assert!(forms.len() > 1000, "{}", forms.len());
+        for form in forms {
+            for variant in [
+                form.to_string(),
+                form.to_ascii_lowercase(),
+                form.to_ascii_uppercase(),
+            ] {
+                let text = format!("({variant}) and more");
+                assert!(
+                    m.find_iter(&text).any(|x| x.start == 1),
+                    "{variant:?} not found in {text:?}"
+                );
+            }
+        }
+    }
+
+    /// Words that begin no name are turned away by the filter alone.
+    #[test]
+    fn start_filter_rejects_unrelated_words() {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let s = &kb.matcher().starts;
+        for w in ["qqqq", "zxcv", "xq", "x"] {
+            assert!(!s.may_start(w.as_bytes(), 0), "{w}");
+        }
+        assert!(s.may_start(b"volt typhoon", 0));
+        assert!(s.may_start(b"VOLT TYPHOON", 0));
     }
 }
