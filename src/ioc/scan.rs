@@ -63,20 +63,85 @@ fn has_colon_pair(b: &[u8]) -> bool {
     false
 }
 
-/// Returns true if and only if `b` holds a run of at least `n` hex digits.
-fn has_hex_run(b: &[u8], n: usize) -> bool {
-    let mut run = 0;
-    for &c in b {
-        if c.is_ascii_hexdigit() {
-            run += 1;
-            if run >= n {
-                return true;
-            }
-        } else {
-            run = 0;
+/// ASCII word characters, as `(?-u:\b)` counts them.
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The hash-shaped words of `t`, in order: runs of ASCII word characters
+/// that are all hex digits and 32, 40 or 64 long. That is exactly what
+/// `\b[0-9a-fA-F]{32}\b|\b[0-9a-fA-F]{40}\b|\b[0-9a-fA-F]{64}\b` (ASCII `\b`)
+/// matches (a test holds the two equal), found without reading most bytes:
+/// a hash holds 32 hex digits in a row, so the scan looks 31 bytes ahead and
+/// jumps past any non-hex byte it finds in between.
+fn hex_words(t: &str) -> Vec<Range<usize>> {
+    const RUN: usize = 32;
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + RUN <= b.len() {
+        let last = i + RUN - 1;
+        if let Some(k) = b[i..=last].iter().rposition(|c| !c.is_ascii_hexdigit()) {
+            i += k + 1;
+            continue;
         }
+        // 32 hex digits at i: the word around them must be all hex.
+        let start = b[..i]
+            .iter()
+            .rposition(|&c| !is_word(c))
+            .map_or(0, |p| p + 1);
+        let end = b[i..]
+            .iter()
+            .position(|&c| !is_word(c))
+            .map_or(b.len(), |p| i + p);
+        if matches!(end - start, 32 | 40 | 64) && b[start..end].iter().all(u8::is_ascii_hexdigit) {
+            out.push(start..end);
+        }
+        i = end;
     }
-    false
+    out
+}
+
+/// Every match of `domain_re` in `t`, in order, found by running the regex
+/// only where a domain can be: around each `x.y` (an ASCII alphanumeric, a
+/// dot, a letter), widened to the run of ASCII word characters, dots and
+/// hyphens it sits in. A match is made of such characters and contains such
+/// an `x.y`, so it lies inside one of these windows; the regex sees the text
+/// before a window (for `\b`) and a window ends where a non-word character
+/// does, as the text does. Prose has few windows, so most of the text is
+/// skipped (a test holds the result equal to `find_iter` over the text).
+fn domain_matches(t: &str) -> Vec<regex::Match<'_>> {
+    let b = t.as_bytes();
+    let in_run = |c: u8| is_word(c) || c == b'.' || c == b'-';
+    let mut out = Vec::new();
+    let mut done = 0;
+    for dot in memchr::memchr_iter(b'.', b) {
+        if dot < done
+            || dot == 0
+            || !b[dot - 1].is_ascii_alphanumeric()
+            || !b.get(dot + 1).is_some_and(u8::is_ascii_alphabetic)
+        {
+            continue;
+        }
+        let start = b[..dot]
+            .iter()
+            .rposition(|&c| !in_run(c))
+            .map_or(0, |p| p + 1);
+        let end = b[dot..]
+            .iter()
+            .position(|&c| !in_run(c))
+            .map_or(b.len(), |p| dot + p);
+        // The window's edges are ASCII bytes (or the text's ends), so both
+        // are char boundaries.
+        let hay = &t[..end];
+        let mut pos = start.max(done);
+        while let Some(m) = domain_re().find_at(hay, pos) {
+            pos = m.end();
+            out.push(m);
+        }
+        done = end;
+    }
+    out
 }
 
 /// Sites that reports cite as sources (social networks, encyclopedias,
@@ -173,10 +238,6 @@ regex!(
 regex!(
     ipv6_re,
     r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}){0,3}"
-);
-regex!(
-    hash_re,
-    r"(?-u:\b)[0-9a-fA-F]{32}(?-u:\b)|(?-u:\b)[0-9a-fA-F]{40}(?-u:\b)|(?-u:\b)[0-9a-fA-F]{64}(?-u:\b)"
 );
 regex!(
     domain_re,
@@ -547,7 +608,7 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
     taken.commit();
 
     // Domains.
-    for m in domain_re().find_iter(t) {
+    for m in domain_matches(t) {
         let span = m.range();
         if taken.overlaps(&span) {
             continue;
@@ -577,11 +638,9 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         iocs.insert(d);
     }
 
-    // Hashes (also inside URLs); the regex runs only if a long enough hex
-    // run exists at all.
-    let hashes = has_hex_run(t.as_bytes(), 32).then(|| hash_re().find_iter(t));
-    for m in hashes.into_iter().flatten() {
-        let s = m.as_str();
+    // Hashes (also inside URLs).
+    for span in hex_words(t) {
+        let s = &t[span];
         let has_digit = s.bytes().any(|b| b.is_ascii_digit());
         let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
         if !(has_digit && has_letter) {
@@ -831,6 +890,53 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
         );
     }
 
+    /// `hex_words` and `domain_matches` find exactly what the hash regex and
+    /// `domain_re` find over the whole text: on edge cases and on every file
+    /// of the bundled corpus (HTML included, for odd shapes).
+    #[test]
+    fn hand_scans_equal_their_regexes() {
+        let hash = Regex::new(
+            r"(?-u:\b)[0-9a-fA-F]{32}(?-u:\b)|(?-u:\b)[0-9a-fA-F]{40}(?-u:\b)|(?-u:\b)[0-9a-fA-F]{64}(?-u:\b)",
+        )
+        .unwrap();
+        let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+        let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let mut texts: Vec<String> = vec![
+            format!(
+                "{md5} x_{md5} {md5}_ é{md5}é {md5}0 ({sha256}) {}",
+                &sha256[..40]
+            ),
+            format!("{md5}{md5} g{md5} {md5}.{md5}-{md5}"),
+            "foo_bar.com a..b.com evil-.com -evil.com .com sub.evil.co.uk. über.com".into(),
+            "e.g. i.e. U.S. 1.2.3.4 v1.2a x.y a.b-c.d_e.f xn--80ak6aa92e.com ends.in".into(),
+            "a.bc.d.ef. ...a.bc x.yz-é.com 3com.net a-b.c-d.ef_g".into(),
+            String::new(),
+            ".".into(),
+            "a.".into(),
+        ];
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut dirs = vec![corpus];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    texts.push(String::from_utf8_lossy(&std::fs::read(p).unwrap()).into());
+                }
+            }
+        }
+        assert!(texts.len() > 40);
+        for t in &texts {
+            let ours = hex_words(t);
+            let theirs: Vec<_> = hash.find_iter(t).map(|m| m.range()).collect();
+            assert_eq!(ours, theirs, "{t}");
+            let ours: Vec<_> = domain_matches(t).iter().map(|m| m.range()).collect();
+            let theirs: Vec<_> = domain_re().find_iter(t).map(|m| m.range()).collect();
+            assert_eq!(ours, theirs, "{t}");
+        }
+    }
+
     #[test]
     fn prefilters_pass_every_shape_their_regex_can_match() {
         for t in [
@@ -851,8 +957,6 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
             assert!(!has_colon_pair(t.as_bytes()), "{t}");
         }
         let md5 = "d41d8cd98f00b204e9800998ecf8427e";
-        assert!(has_hex_run(format!("hash {md5}.").as_bytes(), 32));
-        assert!(!has_hex_run(&md5.as_bytes()[..31], 32));
         // Skipping the scans changes nothing where they could match.
         let t = "C2 at 2001:db8::5 and the sample d41d8cd98f00b204e9800998ecf8427e.";
         let ind = scan(t, None);

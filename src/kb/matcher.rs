@@ -242,8 +242,6 @@ impl Matcher {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// The start filter never turns away a position where a pattern
     /// matches: every pattern of the built-in knowledge base (the first form
     /// of each slot; later forms fold to the same key), as written, in lower
