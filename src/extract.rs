@@ -137,11 +137,7 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
     // Typographic apostrophes are folded so "People’s Republic" matches, and
     // Unicode spaces (no-break, narrow, thin…) so "the Winnti\u{a0}group"
     // matches as "Winnti Group" does.
-    let text: Cow<str> = if text.contains(|c: char| fold_char(c).is_some()) {
-        Cow::Owned(text.chars().map(|c| fold_char(c).unwrap_or(c)).collect())
-    } else {
-        Cow::Borrowed(text)
-    };
+    let text = fold_text(text);
     let text = text.as_ref();
     let mut actors = BTreeSet::new();
     let mut countries = BTreeSet::new();
@@ -301,6 +297,35 @@ fn names_a_seat(text: &str, end: usize) -> bool {
         }
     }
     false
+}
+
+/// `text` with [`fold_char`] applied, borrowed if nothing folds. Every
+/// folded character is non-ASCII, so only those are decoded; the ASCII runs
+/// between them are skipped and copied whole.
+fn fold_text(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut last, mut i) = (0, 0);
+    while let Some(off) = b[i..].iter().position(|&c| !c.is_ascii()) {
+        let at = i + off;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        i = at + c.len_utf8();
+        if let Some(f) = fold_char(c) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[last..at]);
+            o.push(f);
+            last = i;
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[last..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// The ASCII character a typographic apostrophe or a Unicode space separator
@@ -490,6 +515,26 @@ fn is_clause_end(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Folding copies ASCII runs whole and rewrites exactly the folded
+    /// characters, as a char-by-char map does.
+    #[test]
+    fn fold_text_equals_char_map() {
+        for t in [
+            "",
+            "plain ascii",
+            "People\u{2019}s Republic",
+            "\u{2018}quoted\u{2019} Winnti\u{a0}group \u{3000}end\u{202f}",
+            "caf\u{e9} \u{201c}curly\u{201d} \u{2013} dash",
+            "\u{a0}",
+            "\u{e9}\u{2019}\u{e9}",
+        ] {
+            let want: String = t.chars().map(|c| fold_char(c).unwrap_or(c)).collect();
+            let got = fold_text(t);
+            assert_eq!(got, want, "{t:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), want == t, "{t:?}");
+        }
+    }
+
     use super::*;
     use crate::kb::{parse_actors, parse_countries, parse_sectors};
 
