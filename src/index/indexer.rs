@@ -15,7 +15,11 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyDocument, Term};
+
+/// Files a worker extracts before handing them over together.
+const BATCH: usize = 8;
 
 /// Receives progress events; the binary draws a bar or prints nothing.
 pub trait Progress: Sync {
@@ -187,7 +191,10 @@ pub fn index_paths(
         .stack_size(64 * 1024 * 1024)
         .build()
         .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
-    let (tx, rx) = crossbeam_channel::bounded::<Outcome>(opts.threads * 16);
+    // Workers send their outcomes in small batches and the writer gets them
+    // as one operation batch: one hand-over per batch instead of two thread
+    // wake-ups per file.
+    let (tx, rx) = crossbeam_channel::bounded::<Vec<Outcome>>(opts.threads * 2);
     let cancel = AtomicBool::new(false);
 
     let mut since_commit = Instant::now();
@@ -199,42 +206,57 @@ pub fn index_paths(
         let pool = &pool;
         scope.spawn(move || {
             pool.install(|| {
-                todo.par_iter().for_each_with(tx, |tx, file| {
-                    if cancel.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let out = process(file, known, kb, &fields, opts.max_bytes);
+                todo.par_chunks(BATCH).for_each_with(tx, |tx, files| {
+                    let outs: Vec<Outcome> = files
+                        .iter()
+                        .take_while(|_| !cancel.load(Ordering::Relaxed))
+                        .map(|file| process(file, known, kb, &fields, opts.max_bytes))
+                        .collect();
                     // The receiver is gone only when the run is stopping.
-                    let _ = tx.send(out);
+                    let _ = tx.send(outs);
                 })
             })
         });
         let mut run = || -> Result<()> {
-            for out in rx.iter() {
-                match out {
-                    Outcome::Doc {
-                        path,
-                        doc,
-                        refreshed,
-                    } => {
-                        writer.delete_term(Term::from_field_text(fields.path, &path));
-                        writer.add_document(*doc)?;
-                        if refreshed {
-                            report.unchanged += 1;
-                        } else {
-                            report.indexed += 1;
+            let mut ops = Vec::with_capacity(2 * BATCH);
+            for batch in rx.iter() {
+                for out in batch {
+                    match out {
+                        Outcome::Doc {
+                            path,
+                            doc,
+                            refreshed,
+                        } => {
+                            // A path the index did not hold at the start
+                            // has nothing to replace.
+                            if known.contains_key(&path) {
+                                ops.push(UserOperation::Delete(Term::from_field_text(
+                                    fields.path,
+                                    &path,
+                                )));
+                            }
+                            ops.push(UserOperation::Add(*doc));
+                            if refreshed {
+                                report.unchanged += 1;
+                            } else {
+                                report.indexed += 1;
+                            }
+                            pending += 1;
                         }
-                        pending += 1;
-                    }
-                    Outcome::Skip { path, skip } => {
-                        if known.contains_key(&path) {
-                            writer.delete_term(Term::from_field_text(fields.path, &path));
+                        Outcome::Skip { path, skip } => {
+                            if known.contains_key(&path) {
+                                ops.push(UserOperation::Delete(Term::from_field_text(
+                                    fields.path,
+                                    &path,
+                                )));
+                            }
+                            progress.skipped(&skip);
+                            report.skipped.push(skip);
                         }
-                        progress.skipped(&skip);
-                        report.skipped.push(skip);
                     }
+                    progress.advance();
                 }
-                progress.advance();
+                writer.run(ops.drain(..))?;
                 if pending > 0 && since_commit.elapsed() >= opts.commit_interval {
                     writer.commit()?;
                     progress.committed(pending);
