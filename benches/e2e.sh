@@ -320,6 +320,8 @@ fi
 ms() { [[ "$1" == n/a ]] && echo n/a || echo "$1 ms"; }
 unit() { [[ "$1" == n/a ]] && echo n/a || echo "$1$2"; }
 FTS_RATIO=$(ratio "$IDX_PPS" "$FTS_PPS")
+# The target is checked on the unrounded ratio (9.97 must not pass as 10.0).
+FTS_RATIO_RAW=$(awk -v a="$IDX_PPS" -v b="$FTS_PPS" 'BEGIN {if (b + 0 == 0) print "n/a"; else printf "%.4f", a / b}')
 RG_RATIO=$(ratio "$RG_MED" "$VT_MED")
 MB() { awk -v b="$1" 'BEGIN {if (b == "n/a") print "n/a"; else printf "%.0f MB", b / 1e6}'; }
 {
@@ -333,7 +335,7 @@ MB() { awk -v b="$1" 'BEGIN {if (b == "n/a") print "n/a"; else printf "%.0f MB",
     echo
     echo "| metric | threatdex | peer | ratio | target | |"
     echo "|---|---:|---:|---:|---|---|"
-    echo "| index: pages/s ($(nproc) threads), median of $INDEX_RUNS runs (min–max) | $IDX_PPS ($IDX_PPS_RANGE) | FTS5 $FTS_PPS | $(unit "$FTS_RATIO" ×) | ≥ 2,500/s; ≥ 10× FTS5 | $(check "$IDX_PPS" '>=' 2500) / $(check "$FTS_RATIO" '>=' 10) |"
+    echo "| index: pages/s ($(nproc) threads), median of $INDEX_RUNS runs (min–max) | $IDX_PPS ($IDX_PPS_RANGE) | FTS5 $FTS_PPS | $(unit "$FTS_RATIO" ×) | ≥ 2,500/s; ≥ 10× FTS5 | $(check "$IDX_PPS" '>=' 2500) / $(check "$FTS_RATIO_RAW" '>=' 10) |"
     echo "| index: MB/s of pages | $IDX_MBS | FTS5 $FTS_MBS | $(ratio "$IDX_MBS" "$FTS_MBS")× | | |"
     echo "| index: wall time, median (min–max) | $IDX_S s ($IDX_S_MIN–$IDX_S_MAX) | FTS5 $(unit "$FTS_S" " s") | | | |"
     echo "| index: pages/s on one core (-j 1, taskset -c 0) | $C1_PPS | | $(unit "$C1_SPEEDUP" ×) speed-up | ≥ 1.7× | $(check "$C1_SPEEDUP" '>=' 1.7) |"
