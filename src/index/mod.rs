@@ -69,7 +69,17 @@ impl IndexHandle {
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, fields) = build_schema();
-        let index = Index::create_in_dir(dir, schema)?;
+        // The document store is compressed by the segment writer itself: a
+        // compressor thread per writer thread only added thread hand-overs on
+        // a machine whose cores the extraction already keeps busy.
+        let settings = tantivy::IndexSettings {
+            docstore_compress_dedicated_thread: false,
+            ..tantivy::IndexSettings::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_dir(dir)?;
         schema::register_analyzers(&index);
         let handle = IndexHandle {
             index,
