@@ -306,8 +306,7 @@ fn fold_text(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     let mut out: Option<String> = None;
     let (mut last, mut i) = (0, 0);
-    while let Some(off) = b[i..].iter().position(|&c| !c.is_ascii()) {
-        let at = i + off;
+    while let Some(at) = next_non_ascii(b, i) {
         let Some(c) = text[at..].chars().next() else {
             break;
         };
@@ -326,6 +325,24 @@ fn fold_text(text: &str) -> Cow<'_, str> {
         }
         None => Cow::Borrowed(text),
     }
+}
+
+/// The position of the first non-ASCII byte of `b` at or after `from`,
+/// eight bytes at a time.
+fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        if word & HIGH != 0 {
+            return Some(i + (word & HIGH).trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(|c| !c.is_ascii())
+        .map(|p| i + p)
 }
 
 /// The ASCII character a typographic apostrophe or a Unicode space separator
@@ -517,6 +534,28 @@ fn is_clause_end(c: char) -> bool {
 mod tests {
     /// Folding copies ASCII runs whole and rewrites exactly the folded
     /// characters, as a char-by-char map does.
+    #[test]
+    fn next_non_ascii_finds_the_first() {
+        for t in [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefgh\u{e9}",
+            "\u{e9}",
+            "abcdefg\u{e9}xyz",
+            "0123456789abcdef\u{2019}",
+        ] {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let want = b[from..]
+                    .iter()
+                    .position(|c| !c.is_ascii())
+                    .map(|p| from + p);
+                assert_eq!(next_non_ascii(b, from), want, "{t:?} from {from}");
+            }
+        }
+    }
+
     #[test]
     fn fold_text_equals_char_map() {
         for t in [

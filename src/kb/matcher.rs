@@ -201,6 +201,15 @@ impl Matcher {
         let mut prev_alnum = false;
         std::iter::from_fn(move || {
             while pos < b.len() {
+                if prev_alnum {
+                    // The rest of an ASCII word starts nothing.
+                    while b.get(pos).is_some_and(u8::is_ascii_alphanumeric) {
+                        pos += 1;
+                    }
+                    if pos == b.len() {
+                        break;
+                    }
+                }
                 let (alnum, space, len) = match b[pos] {
                     c if c.is_ascii() => (c.is_ascii_alphanumeric(), c.is_ascii_whitespace(), 1),
                     _ => text[pos..].chars().next().map_or((false, false, 1), |c| {
