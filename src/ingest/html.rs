@@ -563,6 +563,20 @@ fn append_text(s: &str, out: &mut String, collapse: bool) -> (u32, u32) {
     let mut run = 0usize;
     let mut i = 0usize;
     while i < b.len() {
+        if !pending {
+            // Fast path: printable ASCII other than ',' is one char that
+            // needs nothing else.
+            let plain = b[i..]
+                .iter()
+                .take_while(|&&c| c > b' ' && c < 0x7f && c != b',')
+                .count();
+            if plain > 0 {
+                chars += plain as u32;
+                last_space = false;
+                i += plain;
+                continue;
+            }
+        }
         let c = b[i];
         if collapse {
             let ws = match c {
