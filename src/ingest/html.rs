@@ -2192,6 +2192,13 @@ const MAX_OPEN_BLOCKS: u32 = 256;
 ///   the bytes (inline bundles, CSS, page state), and html5ever would
 ///   tokenise them only for the extractor to drop them. The tags stay, so
 ///   the tree is the same.
+/// - **Link blocks are emptied**: `<nav>` menus, and `<aside>` / `<footer>`
+///   blocks that are mostly links (related stories, "trending" and "most
+///   read" lists, footer link columns) unless they carry what metadata is
+///   read from (`<time>`, `datetime`, `itemprop`, `rel`). Readability-style
+///   selection would drop them anyway (link density); cutting them first
+///   spares html5ever about a fifth of what it still parsed on news pages,
+///   and a sidebar can never leak a name or a date. Their tags stay.
 /// - **Attributes nothing reads are cut** from start tags (`src`, `srcset`,
 ///   `data-*`, `alt`, event handlers, links that leave the page): see
 ///   `unread_attributes`.
@@ -2273,12 +2280,23 @@ fn precut(html: &str) -> std::borrow::Cow<'_, str> {
             continue;
         }
         // Elements whose content the extractor never reads: inline SVG
-        // (icons, charts; `svg` is dropped whole), and navigation blocks
-        // made of links (menus never hold the article and are never a
-        // metadata source). Their start and end tags stay.
-        if matches!(name, b"svg" | b"nav") {
+        // (icons, charts; `svg` is dropped whole), navigation blocks made
+        // of links (menus never hold the article and are never a metadata
+        // source), and link sidebars and footers. Their start and end tags
+        // stay.
+        if matches!(name, b"svg" | b"nav" | b"aside" | b"footer") {
             if let Some(close) = end_tag(b, tag_end, name, true) {
-                if close > tag_end && (name == b"svg" || is_link_list(&b[tag_end..close])) {
+                let inner = &b[tag_end..close];
+                let cuttable = match name {
+                    b"svg" => true,
+                    b"nav" => is_link_list(inner),
+                    // Sidebars and footers made of links (related stories,
+                    // "trending" lists, link columns) go too, unless they
+                    // carry what metadata is read from (a post-meta block:
+                    // author link, time, tags).
+                    _ => is_mostly_links(inner) && !carries_metadata(inner),
+                };
+                if close > tag_end && cuttable {
                     cut.push((tag_end, close));
                     i = close;
                     continue;
@@ -2473,6 +2491,21 @@ fn end_tag(b: &[u8], from: usize, name: &[u8], nests: bool) -> Option<usize> {
 /// links: at least half of its text (outside tags) is link text, or it has
 /// hardly any text. An article never does; a menu always does.
 fn is_link_list(inner: &[u8]) -> bool {
+    let (text, linked) = link_text(inner);
+    text < 25 || linked * 2 >= text
+}
+
+/// Returns true if and only if a block's raw markup is mostly links: it has
+/// link text, and at least half of its text is. Unlike [`is_link_list`] a
+/// short block of plain text (a pull quote, a note) is not.
+fn is_mostly_links(inner: &[u8]) -> bool {
+    let (text, linked) = link_text(inner);
+    linked > 0 && linked * 2 >= text
+}
+
+/// The non-space characters of a block's raw markup outside tags, and how
+/// many of them are inside `<a>` elements.
+fn link_text(inner: &[u8]) -> (usize, usize) {
     let (mut text, mut linked) = (0usize, 0usize);
     let mut in_link = 0u32;
     let mut j = 0;
@@ -2505,7 +2538,16 @@ fn is_link_list(inner: &[u8]) -> bool {
         }
         j += 1;
     }
-    text < 25 || linked * 2 >= text
+    (text, linked)
+}
+
+/// Returns true if and only if the markup `inner` holds something the
+/// metadata reader looks at: a `<time>`, a `datetime` or `pubdate`, an
+/// `itemprop`, a `rel` (author, tag).
+fn carries_metadata(inner: &[u8]) -> bool {
+    [&b"<time"[..], b"datetime", b"pubdate", b"itemprop", b"rel="]
+        .iter()
+        .any(|m| contains_ci(inner, m))
 }
 
 /// Case-insensitive ASCII substring test.
@@ -3461,6 +3503,38 @@ mod tests {
         // An unclosed nav is left alone.
         let open = "<nav><a href=/a>A</a><p>the rest of the page</p>";
         assert!(precut(open).contains("the rest of the page"));
+    }
+
+    #[test]
+    fn precut_empties_link_sidebars_and_footers_but_not_content_or_metadata() {
+        let trending = "<aside class=\"widget\"><h3>Trending</h3><ol>\
+            <li><a href=/a>China blames APT29 for outage</a><span class=date>August 1, 2023</span></li>\
+            <li><a href=/b>Taiwan sanctions members of Salt Typhoon</a><span>May 2</span></li></ol></aside>";
+        let links_footer = "<footer><h4>News</h4><ul><li><a href=/c>Compliance</a></li>\
+            <li><a href=/d>Critical Infrastructure</a></li><li><a href=/e>Russia-Ukraine War</a></li></ul>\
+            <p>&copy; 2025 <a href=/f>Packet Insider</a></p></footer>";
+        let pull_quote = "<aside>Hit hard</aside>";
+        let prose_aside = "<aside><p>A box of background prose the article relies on, long enough \
+            to outweigh <a href=/g>its one link</a> by far.</p></aside>";
+        let post_meta = "<footer class=\"entry-meta\">By <a href=/h rel=\"author\">Jane Doe</a> \
+            <time datetime=\"2024-03-05\">March 5</time> <a href=/i>Comments</a></footer>";
+        let html = format!(
+            "<body><article><p>Body text.</p>{pull_quote}{prose_aside}{post_meta}</article>\
+             {trending}{links_footer}</body>"
+        );
+        let cut = precut(&html);
+        assert!(cut.contains("<aside class=\"widget\"></aside>"), "{cut}");
+        assert!(
+            !cut.contains("Salt Typhoon") && !cut.contains("Russia-Ukraine"),
+            "{cut}"
+        );
+        assert!(cut.contains("<footer></footer>"), "{cut}");
+        assert!(cut.contains("Hit hard"), "{cut}");
+        assert!(cut.contains("background prose"), "{cut}");
+        assert!(
+            cut.contains("Jane Doe") && cut.contains("2024-03-05"),
+            "{cut}"
+        );
     }
 
     #[test]
