@@ -2541,13 +2541,25 @@ fn link_text(inner: &[u8]) -> (usize, usize) {
     (text, linked)
 }
 
-/// Returns true if and only if the markup `inner` holds something the
-/// metadata reader looks at: a `<time>`, a `datetime` or `pubdate`, an
-/// `itemprop`, a `rel` (author, tag).
+/// Returns true if and only if the markup `inner` (tags and text) holds
+/// something the metadata reader looks at: a `<time>`, a `datetime` or
+/// `pubdate`, an `itemprop`, a `rel` (author, tag, bookmark), or the words
+/// of a byline ("byline", "dateline", "posted", "published", "author", in
+/// a class or in the text: "Posted on <a>March 5</a> by <a>Jane</a>").
 fn carries_metadata(inner: &[u8]) -> bool {
-    [&b"<time"[..], b"datetime", b"pubdate", b"itemprop", b"rel="]
-        .iter()
-        .any(|m| contains_ci(inner, m))
+    const MARKERS: [&[u8]; 10] = [
+        b"<time",
+        b"datetime",
+        b"pubdate",
+        b"itemprop",
+        b"rel=",
+        b"byline",
+        b"dateline",
+        b"posted",
+        b"published",
+        b"author",
+    ];
+    MARKERS.iter().any(|m| contains_ci(inner, m))
 }
 
 /// Case-insensitive ASCII substring test.
@@ -3518,8 +3530,10 @@ mod tests {
             to outweigh <a href=/g>its one link</a> by far.</p></aside>";
         let post_meta = "<footer class=\"entry-meta\">By <a href=/h rel=\"author\">Jane Doe</a> \
             <time datetime=\"2024-03-05\">March 5</time> <a href=/i>Comments</a></footer>";
+        let posted_on = "<footer>Posted on <a href=/2024/03/05/>March 5, 2024</a> \
+            <a href=/people/j>Jane Doe</a></footer>";
         let html = format!(
-            "<body><article><p>Body text.</p>{pull_quote}{prose_aside}{post_meta}</article>\
+            "<body><article><p>Body text.</p>{pull_quote}{prose_aside}{post_meta}{posted_on}</article>\
              {trending}{links_footer}</body>"
         );
         let cut = precut(&html);
