@@ -221,20 +221,17 @@ pub fn index_paths(
             let mut ops = Vec::with_capacity(2 * BATCH);
             for batch in rx.iter() {
                 for out in batch {
-                    match out {
-                        Outcome::Doc {
+                    let (Outcome::Doc { path, .. } | Outcome::Skip { path, .. }) = &out;
+                    // A path the index did not hold at the start has nothing
+                    // to replace.
+                    if known.contains_key(path) {
+                        ops.push(UserOperation::Delete(Term::from_field_text(
+                            fields.path,
                             path,
-                            doc,
-                            refreshed,
-                        } => {
-                            // A path the index did not hold at the start
-                            // has nothing to replace.
-                            if known.contains_key(&path) {
-                                ops.push(UserOperation::Delete(Term::from_field_text(
-                                    fields.path,
-                                    &path,
-                                )));
-                            }
+                        )));
+                    }
+                    match out {
+                        Outcome::Doc { doc, refreshed, .. } => {
                             ops.push(UserOperation::Add(*doc));
                             if refreshed {
                                 report.unchanged += 1;
@@ -243,13 +240,7 @@ pub fn index_paths(
                             }
                             pending += 1;
                         }
-                        Outcome::Skip { path, skip } => {
-                            if known.contains_key(&path) {
-                                ops.push(UserOperation::Delete(Term::from_field_text(
-                                    fields.path,
-                                    &path,
-                                )));
-                            }
+                        Outcome::Skip { skip, .. } => {
                             progress.skipped(&skip);
                             report.skipped.push(skip);
                         }

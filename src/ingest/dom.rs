@@ -110,8 +110,9 @@ pub struct Children<'a> {
 }
 
 impl Children<'_> {
-    /// Yields `id` and moves the front or back past it.
-    fn take(&mut self, id: NodeId, step: NodeId, from_front: bool) -> Option<NodeId> {
+    /// Yields the child at the front or the back and moves that end past it.
+    fn take(&mut self, from_front: bool) -> Option<NodeId> {
+        let id = if from_front { self.front } else { self.back };
         if id == NONE {
             return None;
         }
@@ -119,9 +120,9 @@ impl Children<'_> {
             self.front = NONE;
             self.back = NONE;
         } else if from_front {
-            self.front = step;
+            self.front = self.dom.node(id).next;
         } else {
-            self.back = step;
+            self.back = self.dom.node(id).prev;
         }
         Some(id)
     }
@@ -131,25 +132,13 @@ impl Iterator for Children<'_> {
     type Item = NodeId;
 
     fn next(&mut self) -> Option<NodeId> {
-        let id = self.front;
-        let step = if id == NONE {
-            NONE
-        } else {
-            self.dom.node(id).next
-        };
-        self.take(id, step, true)
+        self.take(true)
     }
 }
 
 impl DoubleEndedIterator for Children<'_> {
     fn next_back(&mut self) -> Option<NodeId> {
-        let id = self.back;
-        let step = if id == NONE {
-            NONE
-        } else {
-            self.dom.node(id).prev
-        };
-        self.take(id, step, false)
+        self.take(false)
     }
 }
 

@@ -26,3 +26,37 @@ pub fn indicators(article: &Article) -> Indicators {
     text.push_str(&article.text);
     scan(&text, article.url.as_deref())
 }
+
+/// The run of bytes `keep` accepts around `b[from..to]`: its start is found
+/// walking back from `from`, its end walking on from `to`. The scanners use
+/// it to widen a trigger to the word, label run or blank run it sits in.
+fn widen(b: &[u8], from: usize, to: usize, keep: impl Fn(u8) -> bool) -> std::ops::Range<usize> {
+    let start = b[..from]
+        .iter()
+        .rposition(|&c| !keep(c))
+        .map_or(0, |p| p + 1);
+    let end = b[to..]
+        .iter()
+        .position(|&c| !keep(c))
+        .map_or(b.len(), |p| to + p);
+    start..end
+}
+
+/// Every file of the bundled `corpus/`, read as (lossy) text: odd shapes for
+/// the tests that hold a scanner equal to its whole-text regex.
+#[cfg(test)]
+fn bundled_corpus_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                texts.push(String::from_utf8_lossy(&std::fs::read(p).unwrap()).into());
+            }
+        }
+    }
+    texts
+}

@@ -78,12 +78,7 @@ fn windows(text: &str) -> Vec<Range<usize>> {
                 .is_some_and(|r| r.eq_ignore_ascii_case(b"ot"))
             && b.get(i + 3).is_some_and(blank)
         {
-            let start = b[..i].iter().rposition(|c| !blank(c)).map_or(0, |p| p + 1);
-            let end = b[i + 3..]
-                .iter()
-                .position(|c| !blank(c))
-                .map_or(b.len(), |p| i + 3 + p);
-            spans.push(start..end);
+            spans.push(super::widen(b, i, i + 3, |c| blank(&c)));
         }
     }
     spans.sort_unstable_by_key(|w| w.start);
@@ -233,18 +228,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         texts.push(format!("{}hxxp[:]//far[.]away", " ".repeat(40)));
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let mut dirs = vec![corpus];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else {
-                    texts.push(String::from_utf8_lossy(&std::fs::read(p).unwrap()).into());
-                }
-            }
-        }
+        texts.extend(super::super::bundled_corpus_texts());
         for t in &texts {
             assert_eq!(refang(t), undo(t, pattern().captures_iter(t)), "{t}");
         }

@@ -86,14 +86,7 @@ fn hex_words(t: &str) -> Vec<Range<usize>> {
             continue;
         }
         // 32 hex digits at i: the word around them must be all hex.
-        let start = b[..i]
-            .iter()
-            .rposition(|&c| !is_word(c))
-            .map_or(0, |p| p + 1);
-        let end = b[i..]
-            .iter()
-            .position(|&c| !is_word(c))
-            .map_or(b.len(), |p| i + p);
+        let Range { start, end } = super::widen(b, i, i, is_word);
         if matches!(end - start, 32 | 40 | 64) && b[start..end].iter().all(u8::is_ascii_hexdigit) {
             out.push(start..end);
         }
@@ -123,14 +116,7 @@ fn domain_matches(t: &str) -> Vec<regex::Match<'_>> {
         {
             continue;
         }
-        let start = b[..dot]
-            .iter()
-            .rposition(|&c| !in_run(c))
-            .map_or(0, |p| p + 1);
-        let end = b[dot..]
-            .iter()
-            .position(|&c| !in_run(c))
-            .map_or(b.len(), |p| dot + p);
+        let Range { start, end } = super::widen(b, dot, dot, in_run);
         // The window's edges are ASCII bytes (or the text's ends), so both
         // are char boundaries.
         let hay = &t[..end];
@@ -914,18 +900,7 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
             ".".into(),
             "a.".into(),
         ];
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let mut dirs = vec![corpus];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else {
-                    texts.push(String::from_utf8_lossy(&std::fs::read(p).unwrap()).into());
-                }
-            }
-        }
+        texts.extend(super::super::bundled_corpus_texts());
         assert!(texts.len() > 40);
         for t in &texts {
             let ours = hex_words(t);
