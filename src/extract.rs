@@ -532,8 +532,7 @@ fn is_clause_end(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    /// Folding copies ASCII runs whole and rewrites exactly the folded
-    /// characters, as a char-by-char map does.
+    /// The eight-byte scan finds the first non-ASCII byte from any start.
     #[test]
     fn next_non_ascii_finds_the_first() {
         for t in [
@@ -556,6 +555,8 @@ mod tests {
         }
     }
 
+    /// Folding copies ASCII runs whole and rewrites exactly the folded
+    /// characters, as a char-by-char map does.
     #[test]
     fn fold_text_equals_char_map() {
         for t in [
