@@ -3549,6 +3549,8 @@ mod tests {
             cut.contains("Jane Doe") && cut.contains("2024-03-05"),
             "{cut}"
         );
+        // A "Posted on <date link>" footer stays: its words mark a byline.
+        assert!(cut.contains("March 5, 2024"), "{cut}");
     }
 
     #[test]
