@@ -29,15 +29,27 @@
 //! 7. Sector triggers match in any case.
 //! 8. A country named only as the seat of a security vendor or cyber agency
 //!    ("the Slovak security company ESET") goes to `seats`, not `countries`.
+//! 9. A misspelt name counts when a word for the people follows it: a
+//!    capitalised word of six letters or more that is no name the knowledge
+//!    base knows, one edit from a one-word plain name of exactly one actor
+//!    ("the Lazarous group" → Lazarus Group; see [`crate::kb::typo`]), with
+//!    at most [`MAX_GAP`] modifier words between ("Sandwrom threat actors").
 //!
 //! Before matching, typographic apostrophes and Unicode spaces (no-break,
 //! narrow, thin…) are read as their ASCII forms: web pages often write "the
 //! Winnti\u{a0}group" with a no-break space.
 
-use crate::kb::{AliasKind, Kb, Target};
+use crate::kb::{AliasKind, Kb, Resolved, Target};
 use crate::model::{Article, Entities};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+
+/// The revision of the extraction rules. Bump it whenever a change to the
+/// rules here (or to how text is extracted) changes what is indexed for some
+/// file: it is part of [`Kb::fingerprint`], so the next `index` run extracts
+/// every document again instead of keeping what the old rules found.
+/// 2: misspelt names (rule 9).
+pub const RULES_REVISION: u32 = 2;
 
 /// Words for the people behind a name: near an ordinary-word or
 /// malware-family alias they show that it names a group ("the Cobalt group",
@@ -184,6 +196,7 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
             }
         }
     }
+    misspelt_actors(text, kb, &mut actors);
     let mut origins = BTreeSet::new();
     let actors: BTreeSet<String> = actors
         .into_iter()
@@ -213,6 +226,45 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
+    }
+}
+
+/// Adds the actors of misspelt names (rule 9) to `actors`: each word for
+/// the people ("group", "actors"…) is looked at with the word before it,
+/// past modifier words, in its clause.
+fn misspelt_actors(text: &str, kb: &Kb, actors: &mut BTreeSet<usize>) {
+    static PEOPLE: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let people = PEOPLE.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(CONTEXT_WORDS)
+            .expect("the context words form a valid automaton")
+    });
+    for m in people.find_iter(text) {
+        if !is_word_boundary(text, m.start(), m.end()) {
+            continue;
+        }
+        let before = &text[..m.start()];
+        let before = &before[before.rfind(is_clause_end).map_or(0, |i| i + 1)..];
+        let Some(word) = words(before)
+            .rev()
+            .take(MAX_GAP + 1)
+            .find(|w| !MODIFIER_WORDS.contains(&w.to_lowercase().as_str()))
+        else {
+            continue;
+        };
+        if word.len() < crate::kb::typo::MIN_LEN
+            || !word.starts_with(char::is_uppercase)
+            || !word.chars().all(char::is_alphabetic)
+            || !matches!(kb.resolve_actor(word), Resolved::Unknown)
+            || kb.resolve_country(word).is_some()
+        {
+            continue;
+        }
+        if let Some(i) = kb.near_actor(word) {
+            actors.insert(i);
+        }
     }
 }
 
@@ -617,6 +669,33 @@ mod tests {
         let e = ents("Researchers linked the intrusions to Vanguard Panda and bronze silhouette.");
         assert_eq!(e.actors, vec!["Volt Typhoon"]);
         assert_eq!(e.origins, vec!["CN"]);
+    }
+
+    /// Rule 9: a misspelt one-word name counts only with a word for the
+    /// people after it, and only when it is near one actor's name.
+    #[test]
+    fn misspelt_name_counts_with_a_people_word_after_it() {
+        let actors = |t: &str| ents(t).actors;
+        assert_eq!(
+            actors("The TTPs were those of the Lazarous group."),
+            vec!["Lazarus Group"]
+        );
+        assert_eq!(
+            actors("Later the Sandwrom threat actors returned."),
+            vec!["Sandworm Team"]
+        );
+        // No word for the people, or one in the next clause.
+        assert!(actors("The Lazarous malware was found.").is_empty());
+        assert!(actors("It resembles Lazarous. The group denied it.").is_empty());
+        // Lower case, a known country, too short (five letters), digits.
+        assert!(actors("the lazarous group").is_empty());
+        assert!(actors("the Russian group").is_empty());
+        assert!(actors("the Lazar group").is_empty());
+        assert!(actors("the Lazarus2 group").is_empty());
+        // Words two edits away.
+        assert!(actors("the Lazarrous group and the Lazzarous group").is_empty());
+        // Six letters is long enough.
+        assert_eq!(actors("the Lazaru group"), vec!["Lazarus Group"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod import;
 mod load;
 pub mod matcher;
+pub mod typo;
 
 pub use load::{parse_actors, parse_countries, parse_sectors};
 pub use matcher::{Entry, Matcher, Target};
@@ -115,6 +116,8 @@ pub struct Kb {
     fingerprint: String,
     /// Built on first use: searches never need it, and it costs a few ms.
     matcher: std::sync::OnceLock<Matcher>,
+    /// Built on first use, like the matcher.
+    near_names: std::sync::OnceLock<typo::NearNames>,
 }
 
 impl Kb {
@@ -146,6 +149,8 @@ impl Kb {
             h.update(part.as_bytes());
             h.update(b"\0");
         }
+        // And the revision of the rules that read them.
+        h.update(&crate::extract::RULES_REVISION.to_le_bytes());
         kb.fingerprint = h.finalize().to_hex()[..16].to_string();
         Ok(kb)
     }
@@ -189,6 +194,7 @@ impl Kb {
             country_by_name,
             fingerprint: String::new(),
             matcher: std::sync::OnceLock::new(),
+            near_names: std::sync::OnceLock::new(),
         }
     }
 
@@ -234,6 +240,15 @@ impl Kb {
                 &self.sectors,
             )
         })
+    }
+
+    /// The position (in [`Kb::actors`]) of the one actor that has a one-word
+    /// name one edit from `word` ("Lazarous" → Lazarus Group); see
+    /// [`typo`] for which names take part.
+    pub fn near_actor(&self, word: &str) -> Option<usize> {
+        self.near_names
+            .get_or_init(|| typo::NearNames::build(&self.actors))
+            .near(word)
     }
 
     /// Resolves any name of an actor (canonical or alias, any case).
