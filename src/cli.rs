@@ -150,6 +150,11 @@ pub struct FilterArgs {
     /// Only reports naming this country (ISO code or name; repeatable).
     #[arg(long, value_name = "CODE|NAME")]
     pub country: Vec<String>,
+    /// Only reports naming this country as the place of the victims
+    /// ("attacks against Poland", "Ukrainian government entities";
+    /// repeatable).
+    #[arg(long, value_name = "CODE|NAME")]
+    pub target: Vec<String>,
     /// Only reports about this sector (id or label; repeatable).
     #[arg(long, value_name = "SECTOR")]
     pub sector: Vec<String>,
@@ -202,10 +207,10 @@ pub struct FacetsArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Dimension(s) to count: actor, country, sector, origin, year, quarter,
+    /// Dimension(s) to count: actor, country, target, sector, origin, year, quarter,
     /// month, cve, technique. Time buckets keep empty periods so timelines
     /// have no holes; a sub-technique also counts for its parent technique.
-    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "sector", "origin", "year", "quarter", "month", "cve", "technique"])]
+    #[arg(long = "by", value_name = "FIELD", value_parser = ["actor", "country", "target", "sector", "origin", "year", "quarter", "month", "cve", "technique"])]
     pub by: Vec<String>,
     /// Two-way table of two dimensions, e.g. actor,sector.
     #[arg(long, value_name = "ROWS,COLUMNS")]

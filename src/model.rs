@@ -43,6 +43,9 @@ pub struct Entities {
     /// Infrastructure Security Agency"), sorted: kept apart from
     /// `countries`, since the report is not about them.
     pub seats: Vec<String>,
+    /// The countries of `countries` named as the place of the victims
+    /// ("Ukrainian government entities", "attacks against Poland"), sorted.
+    pub targets: Vec<String>,
     /// ISO codes of the attributed origin countries of the actors, sorted.
     pub origins: Vec<String>,
     /// Sector ids of the taxonomy, sorted.

@@ -77,6 +77,8 @@ pub struct RawFilters {
     pub actors: Vec<String>,
     /// Country codes, names or demonyms.
     pub countries: Vec<String>,
+    /// Target country codes, names or demonyms.
+    pub targets: Vec<String>,
     /// Sector ids or labels.
     pub sectors: Vec<String>,
     /// Origin country codes or names.
@@ -101,6 +103,8 @@ pub struct Filters {
     pub actors: Vec<String>,
     /// ISO country codes.
     pub countries: Vec<String>,
+    /// ISO codes of target countries.
+    pub targets: Vec<String>,
     /// Sector ids.
     pub sectors: Vec<String>,
     /// ISO origin codes.
@@ -181,6 +185,7 @@ impl Filters {
         Ok(Filters {
             actors: raw.actors.iter().map(actor).collect::<Result<_>>()?,
             countries: raw.countries.iter().map(country).collect::<Result<_>>()?,
+            targets: raw.targets.iter().map(country).collect::<Result<_>>()?,
             sectors: raw.sectors.iter().map(sector).collect::<Result<_>>()?,
             origins: raw.origins.iter().map(country).collect::<Result<_>>()?,
             since: raw.since,
@@ -240,6 +245,7 @@ pub fn build(
     let facet_groups = [
         (Dimension::Actor, &filters.actors),
         (Dimension::Country, &filters.countries),
+        (Dimension::Target, &filters.targets),
         (Dimension::Sector, &filters.sectors),
         (Dimension::Origin, &filters.origins),
     ];

@@ -117,3 +117,48 @@ fn human_table_is_aligned() {
         "{out}"
     );
 }
+
+/// The target facet holds the countries where the victims are, not the
+/// attackers' home, and `--target` filters by it.
+#[test]
+fn target_countries_are_the_victims_places() {
+    let env = Env::new();
+    env.write(
+        "docs/a.md",
+        "# Sandworm hits Ukraine\n\nPublished 2024-03-01.\n\nRussian military hackers of the \
+         Sandworm group attacked Ukrainian energy companies. The group is based in Russia.\n",
+    );
+    env.write(
+        "docs/b.md",
+        "# Phishing wave\n\nPublished 2024-04-01.\n\nA phishing campaign targeted \
+         organizations in Poland and Germany. Russia denied any role.\n",
+    );
+    let dir = env.dir.path().join("docs");
+    env.ok(&["index", "--quiet", dir.to_str().unwrap()]);
+    let res = env.json(&["facets", "--by", "target", "--by", "country"]);
+    let values = |dim: &str| -> Vec<String> {
+        let mut v: Vec<String> = res["facets"][dim]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["value"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(values("target"), ["DE", "PL", "UA"]);
+    assert_eq!(values("country"), ["DE", "PL", "RU", "UA"]);
+    let hits = |args: &[&str]| -> Vec<String> {
+        let r = env.json(&[&["search"], args].concat());
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(hits(&["--target", "Poland"]), ["Phishing wave"]);
+    assert_eq!(hits(&["--target", "Ukrainian"]), ["Sandworm hits Ukraine"]);
+    assert!(hits(&["--target", "RU"]).is_empty());
+    assert_eq!(hits(&["--country", "RU"]).len(), 2);
+}

@@ -101,6 +101,7 @@ fn raw_filters(f: &FilterArgs) -> RawFilters {
     RawFilters {
         actors: f.actor.clone(),
         countries: f.country.clone(),
+        targets: f.target.clone(),
         sectors: f.sector.clone(),
         origins: f.origin.clone(),
         since: f.since,

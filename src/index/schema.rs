@@ -101,6 +101,8 @@ pub enum Dimension {
     Actor,
     /// ISO codes of the countries named.
     Country,
+    /// ISO codes of the countries named as the place of the victims.
+    Target,
     /// Sector ids.
     Sector,
     /// ISO codes of the actors' attributed origins.
@@ -119,9 +121,10 @@ pub enum Dimension {
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Dimension; 9] = [
+    pub const ALL: [Dimension; 10] = [
         Dimension::Actor,
         Dimension::Country,
+        Dimension::Target,
         Dimension::Sector,
         Dimension::Origin,
         Dimension::Year,
@@ -136,6 +139,7 @@ impl Dimension {
         match self {
             Dimension::Actor => "actor",
             Dimension::Country => "country",
+            Dimension::Target => "target",
             Dimension::Sector => "sector",
             Dimension::Origin => "origin",
             Dimension::Year => "year",
@@ -308,6 +312,7 @@ pub fn to_document(
     let dims = [
         (Dimension::Actor, &entities.actors),
         (Dimension::Country, &entities.countries),
+        (Dimension::Target, &entities.targets),
         (Dimension::Sector, &entities.sectors),
         (Dimension::Origin, &entities.origins),
     ];
@@ -411,6 +416,7 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
         let target = match Dimension::from_name(root) {
             Some(Dimension::Actor) => &mut out.entities.actors,
             Some(Dimension::Country) => &mut out.entities.countries,
+            Some(Dimension::Target) => &mut out.entities.targets,
             Some(Dimension::Sector) => &mut out.entities.sectors,
             Some(Dimension::Origin) => &mut out.entities.origins,
             _ => continue,

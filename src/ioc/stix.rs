@@ -597,6 +597,7 @@ mod tests {
                 actors: actors.iter().map(|s| s.to_string()).collect(),
                 countries: vec!["UA".into()],
                 seats: vec![],
+                targets: vec![],
                 origins: vec![],
                 sectors: vec!["energy".into()],
             },

@@ -117,6 +117,7 @@ fn entity_line(e: &Entities) -> String {
     for (label, v) in [
         ("actors", &e.actors),
         ("countries", &e.countries),
+        ("targets", &e.targets),
         ("origins", &e.origins),
         ("sectors", &e.sectors),
     ] {
@@ -241,6 +242,7 @@ pub fn extracted(
             e.seats.join(", ")
         )?;
     }
+    writeln!(w, "targets:   {}", e.targets.join(", "))?;
     writeln!(w, "origins:   {}", e.origins.join(", "))?;
     writeln!(w, "sectors:   {}", e.sectors.join(", "))?;
     writeln!(w, "cves:      {}", ind.cves.join(", "))?;

@@ -35,9 +35,15 @@
 //!    ("the Lazarous group" → Lazarus Group; see [`crate::kb::typo`]), with
 //!    at most [`MAX_GAP`] modifier words between ("Sandwrom threat actors").
 //!
+//! 10. A country is also a target when its mention names the place of the
+//!     victims ("Ukrainian government entities", "attacks against Poland"),
+//!     by the rules of [`target`].
+//!
 //! Before matching, typographic apostrophes and Unicode spaces (no-break,
 //! narrow, thin…) are read as their ASCII forms: web pages often write "the
 //! Winnti\u{a0}group" with a no-break space.
+
+mod target;
 
 use crate::kb::{AliasKind, Kb, Resolved, Target};
 use crate::model::{Article, Entities};
@@ -48,7 +54,7 @@ use std::collections::BTreeSet;
 /// rules here (or to how text is extracted) changes what is indexed for some
 /// file: it is part of [`Kb::fingerprint`], so the next `index` run extracts
 /// every document again instead of keeping what the old rules found.
-/// 2: misspelt names (rule 9).
+/// 2: misspelt names (rule 9), target countries (rule 10).
 pub const RULES_REVISION: u32 = 2;
 
 /// Words for the people behind a name: near an ordinary-word or
@@ -155,6 +161,10 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
     let mut countries = BTreeSet::new();
     // Countries named as where a vendor or agency sits.
     let mut seats = BTreeSet::new();
+    // Countries named as where the victims are (see `target`).
+    let mut targets = BTreeSet::new();
+    // Where countries were named so far (any role), for `target`.
+    let mut country_spans: Vec<(usize, usize)> = Vec::new();
     let mut sectors = BTreeSet::new();
     for m in kb.matcher().find_iter(text) {
         if !is_word_boundary(text, m.start, m.end) || in_url(text, m.start) {
@@ -186,6 +196,13 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
                             seats.insert(i);
                         } else {
                             countries.insert(i);
+                            let tg = target::is_target(text, m.start, m.end, &country_spans);
+                            if tg {
+                                targets.insert(i);
+                            }
+                        }
+                        if country_spans.last() != Some(&(m.start, m.end)) {
+                            country_spans.push((m.start, m.end));
                         }
                     }
                 }
@@ -219,6 +236,7 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
         actors: actors.into_iter().collect(),
         countries: codes(&mut countries.iter()),
         seats: codes(&mut seats.difference(&countries)),
+        targets: codes(&mut targets.iter()),
         origins: origins.into_iter().collect(),
         sectors: sectors
             .into_iter()

@@ -1,0 +1,628 @@
+//! Which country mentions name a target: the place of the victims, as opposed
+//! to the attacker's home, a vendor's seat or a passing mention.
+//!
+//! A mention is a target when its own words say so, in one of two ways:
+//! 1. The country describes the victims: its name or demonym is followed,
+//!    across at most [`MAX_QUALIFIERS`] sector or kind words, by a word for
+//!    victims — "Ukrainian government entities", "Israeli organizations",
+//!    "South Korea's defense contractors", "US-based companies". "Chinese
+//!    government hackers" is not: the word after the qualifiers is no victim.
+//! 2. A word of targeting governs it: looking back from the country over
+//!    at most [`LOOK_BACK`] words of glue (articles, "and", "in", "across",
+//!    qualifiers, other capitalised names of a list), the first other word
+//!    is a word of targeting — "targeting Ukraine", "attacks against the US",
+//!    "targets in Japan, South Korea, United Arab Emirates" — or a word for
+//!    victims with a "in"/"across" between — "organizations in Taiwan",
+//!    "entities in Canada, Germany and the U.K.". Anything else on the way
+//!    stops the look: "a group based in Iran", "attacks from China",
+//!    "against the hostile policies of the US", "C2 servers hosted in
+//!    France", "lures in several languages, including German".
+//!
+//! Everything else is no evidence either way: the country stays among the
+//! report's countries and is not a target. The rules are deliberately
+//! narrow; a target facet that lists the attacker's home would be worse than
+//! one that misses a victim.
+
+/// Words for victims, after a country ("Ukrainian organizations") or before
+/// "in" and a country ("organizations in Ukraine").
+const VICTIM_NOUNS: &[&str] = &[
+    "organizations",
+    "organisations",
+    "organization",
+    "organisation",
+    "entities",
+    "entity",
+    "companies",
+    "company",
+    "firms",
+    "businesses",
+    "enterprises",
+    "agencies",
+    "ministries",
+    "embassies",
+    "embassy",
+    "banks",
+    "bank",
+    "institutions",
+    "providers",
+    "contractors",
+    "manufacturers",
+    "utilities",
+    "hospitals",
+    "retailers",
+    "retailer",
+    "airlines",
+    "hotels",
+    "restaurants",
+    "computers",
+    "devices",
+    "machines",
+    "recipients",
+    "universities",
+    "schools",
+    "municipalities",
+    "networks",
+    "sector",
+    "sectors",
+    "users",
+    "customers",
+    "victims",
+    "diplomats",
+    "journalists",
+    "employees",
+    "staff",
+    "dissidents",
+    "activists",
+];
+
+/// Words that may stand between a country and its victim noun: sectors and
+/// kinds of organisation ("Ukrainian government entities", "Taiwanese
+/// semiconductor manufacturers").
+const QUALIFIERS: &[&str] = &[
+    "government",
+    "governmental",
+    "military",
+    "defense",
+    "defence",
+    "energy",
+    "financial",
+    "banking",
+    "public",
+    "private",
+    "state",
+    "critical",
+    "healthcare",
+    "health",
+    "telecommunications",
+    "telecom",
+    "telco",
+    "media",
+    "news",
+    "aerospace",
+    "industrial",
+    "academic",
+    "research",
+    "diplomatic",
+    "educational",
+    "education",
+    "local",
+    "federal",
+    "regional",
+    "municipal",
+    "manufacturing",
+    "technology",
+    "tech",
+    "semiconductor",
+    "internet",
+    "service",
+    "cloud",
+    "software",
+    "broadband",
+    "retail",
+    "insurance",
+    "airline",
+    "hotel",
+    "restaurant",
+    "logistics",
+    "shipping",
+    "maritime",
+    "transportation",
+    "water",
+    "oil",
+    "gas",
+    "nuclear",
+    "other",
+    "several",
+    "many",
+    "major",
+    "large",
+    "small",
+];
+
+/// Words of targeting that make a victim of a country after them in the
+/// same sentence ("targeting Ukraine", "attacks against Poland").
+const TARGET_CUES: &[&str] = &[
+    "targeting",
+    "targetting",
+    "targeted",
+    "targets",
+    "target",
+    "against",
+    "attacking",
+    "attacked",
+    "attacks",
+    "hit",
+    "hits",
+    "hitting",
+    "compromised",
+    "compromises",
+    "compromising",
+    "breached",
+    "breaching",
+    "infected",
+    "infecting",
+    "victimized",
+    "impacting",
+    "impacted",
+];
+
+/// How many sector or kind words may stand between a country and its victim
+/// noun.
+const MAX_QUALIFIERS: usize = 3;
+
+/// How many words before a country are looked at for a cue.
+const LOOK_BACK: usize = 8;
+
+/// Returns true if and only if the country mention `text[start..end]` names
+/// the place of the victims (rules in the module documentation).
+///
+/// A word of targeting before the country governs the phrase the country
+/// opens, so rule 2 holds only when that phrase ends there ("against Iran.",
+/// "targeting Ukraine in May", "against the Iranian government.") or names
+/// victims — not in "against the U.S. Flag Code" or "against Chinese
+/// privacy laws". Words for victims (rule 1, and rule 2's "organizations in
+/// …") also need a word of attack in the sentence: "Polish diplomats were
+/// expelled" and "Russian technology companies were sanctioned" are no
+/// targets.
+///
+/// `countries` holds the byte ranges of the country mentions before this
+/// one, in text order: rule 2 looks back across them as across a list
+/// ("targets in Japan, South Korea, United Arab Emirates").
+pub fn is_target(text: &str, start: usize, end: usize, countries: &[(usize, usize)]) -> bool {
+    // "pro-Ukraine organizations", "anti-American hackers": a stance, not
+    // a place.
+    let lead = &text.as_bytes()[..start];
+    let ends_with =
+        |p: &[u8]| lead.len() >= p.len() && lead[lead.len() - p.len()..].eq_ignore_ascii_case(p);
+    if ends_with(b"pro-") || ends_with(b"anti-") {
+        return false;
+    }
+    let after = phrase_after(&text[end..]);
+    let cue = match after {
+        After::Victims => Cue::Victims,
+        After::End => cue_before(text, start, countries),
+        After::Other => Cue::None,
+    };
+    match cue {
+        Cue::None => false,
+        Cue::Targeting => true,
+        Cue::Victims => attack_context(text, start, end),
+    }
+}
+
+/// What the words before a country say of it.
+#[derive(Debug, PartialEq)]
+enum Cue {
+    /// Nothing.
+    None,
+    /// A word of targeting governs it: "targeting Ukraine".
+    Targeting,
+    /// A word for victims: "organizations in Taiwan" (or, from rule 1,
+    /// after it: "Taiwanese organizations").
+    Victims,
+}
+
+/// What follows a country mention, across qualifiers.
+#[derive(Debug, PartialEq)]
+enum After {
+    /// A word for victims: "Ukrainian government entities".
+    Victims,
+    /// Nothing more of the phrase: punctuation, the end of the text or a
+    /// word that starts something else ("against Iran.", "Ukraine in May").
+    End,
+    /// Any other word: "Chinese government hackers", "Russia-linked".
+    Other,
+}
+
+/// Rule 1: reads the words after a country mention, across at most
+/// [`MAX_QUALIFIERS`] qualifiers (and a name right after "and"/"or":
+/// "Canadian and U.S. businesses").
+fn phrase_after(rest: &str) -> After {
+    let mut rest = rest
+        .strip_prefix("'s")
+        .or_else(|| rest.strip_prefix("-based"))
+        .unwrap_or(rest);
+    // A hyphenated origin ("Russia-linked") or a suffix is not a noun phrase.
+    if rest.starts_with('-') {
+        return After::Other;
+    }
+    // Once the phrase goes on as a list ("Poland and Germany", "the UK and
+    // the United States and several other countries"), what follows is no
+    // longer this country's noun: it ends the phrase instead of voiding it.
+    let mut listed = false;
+    let mut qualified = false;
+    let other = |listed: bool| if listed { After::End } else { After::Other };
+    for _ in 0..=MAX_QUALIFIERS {
+        let t = rest.trim_start_matches([' ', '\t']);
+        if !t.starts_with(char::is_alphanumeric) {
+            return After::End;
+        }
+        let n = t
+            .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(t.len());
+        let word = t[..n].trim_end_matches('.');
+        let lower = word.to_lowercase();
+        let l = lower.as_str();
+        // "critical infrastructure", "telecom infrastructure"; not "C2
+        // infrastructure".
+        if VICTIM_NOUNS.contains(&l) || (qualified && l == "infrastructure") {
+            return After::Victims;
+        }
+        if FOLLOWERS.contains(&l) {
+            return After::End;
+        }
+        if l == "and" || l == "or" {
+            listed = true;
+        } else if QUALIFIERS.contains(&l) {
+            qualified = true;
+        } else if !(listed && is_name(word)) {
+            return other(listed);
+        }
+        // An abbreviation ("U.S.") keeps its last dot; a word ending a
+        // sentence ("government.") leaves it for the next turn.
+        rest = &t[if word.contains('.') { n } else { word.len() }..];
+    }
+    other(listed)
+}
+
+/// Words that may stand between a word of targeting or of victims and the
+/// country it governs.
+const GLUE: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "both",
+    "including",
+    "such",
+    "as",
+    "like",
+    "namely",
+    "especially",
+    "particularly",
+    "mainly",
+    "mostly",
+    "primarily",
+    "countries",
+    "nations",
+    "regions",
+    "multiple",
+    "various",
+];
+
+/// Prepositions of place that join a word for victims to its country.
+const PLACE: &[&str] = &["in", "across", "throughout", "within", "located"];
+
+/// Words that start something after a country's phrase (a preposition, a
+/// verb, a conjunction): "targeting Ukraine in May", "against Poland since
+/// 2022", "attacks against Ukraine were". The phrase has ended there.
+const FOLLOWERS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "since",
+    "during",
+    "abroad",
+    "elsewhere",
+    "with",
+    "from",
+    "between",
+    "through",
+    "via",
+    "using",
+    "over",
+    "throughout",
+    "across",
+    "before",
+    "after",
+    "until",
+    "last",
+    "this",
+    "earlier",
+    "as",
+    "for",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "which",
+    "that",
+    "who",
+    "where",
+    "when",
+    "while",
+    "but",
+];
+
+/// Rule 2: looking back from the country over glue, a word of targeting, or
+/// a word for victims across a preposition of place.
+fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
+    let from = sentence_start(&text[..start]);
+    // The sentence up to the country, each earlier country in it one word.
+    let mut sentence = String::with_capacity(start - from);
+    let mut at = from;
+    for &(s, e) in countries.iter().filter(|(s, _)| *s >= from) {
+        if s < at || e > start {
+            continue;
+        }
+        sentence.push_str(&text[at..s]);
+        sentence.push(' ');
+        sentence.push_str(COUNTRY);
+        sentence.push(' ');
+        at = e;
+    }
+    sentence.push_str(&text[at..start]);
+    let mut placed = false;
+    for w in super::words(&sentence).rev().take(LOOK_BACK) {
+        if w == COUNTRY {
+            continue;
+        }
+        let lower = w.to_lowercase();
+        let l = lower.as_str();
+        if TARGET_CUES.contains(&l) {
+            return Cue::Targeting;
+        }
+        if VICTIM_NOUNS.contains(&l) {
+            return if placed { Cue::Victims } else { Cue::None };
+        }
+        if PLACE.contains(&l) {
+            placed = true;
+            continue;
+        }
+        if !(GLUE.contains(&l) || QUALIFIERS.contains(&l)) {
+            return Cue::None;
+        }
+    }
+    Cue::None
+}
+
+/// What an earlier country mention reads as in [`cue_before`].
+const COUNTRY: &str = "zzcountryzz";
+
+/// Stems of the words of attack that make victims of the organisations of a
+/// sentence ("claimed access to a Malaysian logistics company", "the Saudi
+/// energy company Aramco was the victim", "cyber-attacks against companies
+/// in Thailand").
+const ATTACK_STEMS: &[&str] = &[
+    "attack",
+    "target",
+    "compromis",
+    "breach",
+    "hack",
+    "phish",
+    "ransom",
+    "malware",
+    "victim",
+    "access",
+    "exploit",
+    "infect",
+    "stole",
+    "steal",
+    "leak",
+    "ddos",
+    "extort",
+    "lure",
+    "espionage",
+    "intrusion",
+    "deployed",
+    "threat",
+    "campaign",
+    "impersonat",
+    "fraud",
+    "scam",
+    "credential",
+    "login",
+    "spy",
+    "spied",
+    "surveil",
+    "backdoor",
+    "trojan",
+    "wiper",
+    "hit",
+    "cyberattack",
+];
+
+/// Returns true if and only if the sentence around `text[start..end]` holds a
+/// word that starts with one of the [`ATTACK_STEMS`] (any case).
+fn attack_context(text: &str, start: usize, end: usize) -> bool {
+    let from = sentence_start(&text[..start]);
+    let to = end + sentence_end(&text[end..]);
+    let sentence = text[from..to].to_lowercase();
+    let b = sentence.as_bytes();
+    ATTACK_STEMS.iter().any(|stem| {
+        sentence
+            .match_indices(stem)
+            .any(|(i, _)| i == 0 || !b[i - 1].is_ascii_alphabetic())
+    })
+}
+
+/// Returns true if and only if `w` is a capitalised word of letters and
+/// dots ("U.S"): the second of two countries ("Canadian and U.S.
+/// businesses"). A name with digits ("APT28") is not one.
+fn is_name(w: &str) -> bool {
+    w.starts_with(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '.')
+}
+
+/// Returns the byte position just after the last sentence end in `s`: a
+/// question or exclamation mark, a colon or semicolon, a line break, a
+/// table-cell bar, or a full stop after a lower-case letter or a digit (the
+/// dots of "U.S." and "U.K." end nothing), or 0.
+fn sentence_start(s: &str) -> usize {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .rev()
+        .find(|&(i, &c)| match c {
+            b'.' => i > 0 && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit()),
+            _ => matches!(c, b'!' | b'?' | b':' | b';' | b'\n' | b'|'),
+        })
+        .map_or(0, |(i, _)| i + 1)
+}
+
+/// The byte length of the rest of the sentence that `s` continues, up to and
+/// without its end (as [`sentence_start`] reads ends).
+fn sentence_end(s: &str) -> usize {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .find(|&(i, &c)| match c {
+            b'.' => {
+                i > 0
+                    && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit())
+                    && b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
+            }
+            _ => matches!(c, b'!' | b'?' | b';' | b'\n' | b'|'),
+        })
+        .map_or(s.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The country mention is the first occurrence of `country` in `text`.
+    /// The country mention is the first occurrence of `country` in `text`;
+    /// the earlier mentions are those of a few country names.
+    fn target(text: &str, country: &str) -> bool {
+        let start = text.find(country).expect("country in text");
+        let mut earlier: Vec<(usize, usize)> = [
+            "Japan",
+            "South Korea",
+            "U.K.",
+            "Germany",
+            "Canada",
+            "China",
+            "US",
+            "Russia",
+        ]
+        .iter()
+        .flat_map(|c| text.match_indices(c).map(|(i, m)| (i, i + m.len())))
+        .filter(|&(_, e)| e <= start)
+        .filter(|&(s, e)| {
+            let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            !alnum(text[..s].chars().next_back()) && !alnum(text[e..].chars().next())
+        })
+        .collect();
+        earlier.sort_unstable();
+        is_target(text, start, start + country.len(), &earlier)
+    }
+
+    #[test]
+    fn victims_described_by_the_country() {
+        assert!(target(
+            "Ukrainian government entities were hit.",
+            "Ukrainian"
+        ));
+        assert!(target("It phished Israeli organizations.", "Israeli"));
+        assert!(target(
+            "South Korea's defense contractors were breached",
+            "South Korea"
+        ));
+        assert!(target("several US-based companies were hit", "US"));
+        // Victims need a word of attack in their sentence.
+        assert!(!target("Polish diplomats were expelled.", "Polish"));
+        assert!(!target("It hired US-based companies. They were hit.", "US"));
+        assert!(!target("Chinese users find the site slow", "Chinese"));
+        assert!(!target("phishing pro-Ukraine organizations", "Ukraine"));
+        assert!(!target("Chinese government hackers", "Chinese"));
+        assert!(!target("Russian military intelligence", "Russian"));
+        assert!(!target("a Russia-linked crew", "Russia"));
+        assert!(!target("North Korean operators", "North Korean"));
+    }
+
+    #[test]
+    fn targeting_words_before_the_country() {
+        assert!(target("The campaign targeted Ukraine in May.", "Ukraine"));
+        assert!(target("attacks against Poland", "Poland"));
+        assert!(target(
+            "targeting telecommunications providers in the US and Canada",
+            "Canada"
+        ));
+        assert!(target("victims in Germany and France", "Germany"));
+        assert!(target("phishing organizations in Taiwan", "Taiwan"));
+        assert!(!target("organizations in Taiwan", "Taiwan"));
+        assert!(target(
+            "targeting telecom firms in the U.K. and the U.S. since May",
+            "U.S."
+        ));
+    }
+
+    #[test]
+    fn origin_words_win_when_they_come_first() {
+        assert!(!target("a group based in Iran targeting banks", "Iran"));
+        assert!(!target("attacks from China against the US", "China"));
+        assert!(target("attacks from China against the US", "US"));
+        assert!(!target("intrusions attributed to Russia", "Russia"));
+        assert!(!target("operating on behalf of North Korea", "North Korea"));
+        // A cue in an earlier sentence does not reach.
+        assert!(!target("They targeted banks. Iran denies it.", "Iran"));
+        // No evidence either way.
+        assert!(!target("Russia's invasion of Ukraine", "Ukraine"));
+        // The phrase the country opens decides.
+        assert!(!target(
+            "a campaign against Chinese privacy laws",
+            "Chinese"
+        ));
+        assert!(target(
+            "the operation against the Iranian government.",
+            "Iranian"
+        ));
+        assert!(target("targeting the Chilean bank", "Chilean"));
+        assert!(target("hit Canadian and U.S. businesses", "Canadian"));
+        assert!(target(
+            "It breached 100 organizations in the United States and abroad.",
+            "United States"
+        ));
+        assert!(target(
+            "victims in Japan, Canada, the United States and several other countries",
+            "United States"
+        ));
+        assert!(target(
+            "the compromise of U.S. telecom infrastructure",
+            "U.S."
+        ));
+        assert!(!target(
+            "phishing from C2 infrastructure in France",
+            "France"
+        ));
+        assert!(!target(
+            "North Korea's BeagleBoyz Robbing Banks",
+            "North Korea"
+        ));
+        assert!(!target("a post against the U.S. Flag Code", "U.S."));
+        // Only countries are crossed as a list.
+        assert!(target(
+            "targets in Japan, South Korea, United Arab Emirates",
+            "United Arab Emirates"
+        ));
+        assert!(!target(
+            "an operation against the DNC, China became",
+            "China"
+        ));
+    }
+}
