@@ -445,6 +445,7 @@ const ATTACK_STEMS: &[&str] = &[
     "wiper",
     "hit",
     "cyberattack",
+    "against",
 ];
 
 /// Returns true if and only if the sentence around `text[start..end]` holds a
