@@ -8,8 +8,9 @@
 //! the reports behind each object, so exporting the same reports twice gives
 //! the same bytes.
 //!
-//! Relationships follow the reports: an actor `targets` the sectors and
-//! countries (other than its own origin) that its reports name; when a
+//! Relationships follow the reports: an actor `targets` the sectors its
+//! reports name and the countries they name as the place of the victims
+//! (the `target` facet; never the actor's own origin); when a
 //! report names exactly one actor, its public indicators `indicate` that
 //! actor, and the actor `uses` its techniques and `targets` its CVEs (with
 //! several actors in one report, who did what is not known). Only indicators
@@ -383,8 +384,9 @@ pub fn bundle(docs: &[ReportDoc], kb: &Kb) -> (Bundle, Omitted) {
             let id = c.see(object_id("location", code), t, || {
                 Pending::Location(code.clone())
             });
+            let target = d.entities.targets.contains(code);
             for (a, origin) in actors.iter().zip(&origins) {
-                if *origin != Some(code.as_str()) {
+                if target && *origin != Some(code.as_str()) {
                     refs.insert(c.relate("targets", a, &id, t));
                 }
             }
@@ -595,9 +597,9 @@ mod tests {
             description: "text".into(),
             entities: Entities {
                 actors: actors.iter().map(|s| s.to_string()).collect(),
-                countries: vec!["UA".into()],
+                countries: vec!["UA".into(), "PL".into()],
                 seats: vec![],
-                targets: vec![],
+                targets: vec!["UA".into()],
                 origins: vec![],
                 sectors: vec!["energy".into()],
             },
@@ -666,6 +668,8 @@ mod tests {
             .collect();
         assert!(rels.contains(&"indicates"));
         assert!(rels.contains(&"uses"));
+        // The sector, the target country (UA, not the merely named PL) and
+        // the CVE.
         assert_eq!(rels.iter().filter(|r| **r == "targets").count(), 3);
         let report = b
             .objects
