@@ -67,15 +67,34 @@ pub struct ActorStats {
     pub first: Option<chrono::NaiveDate>,
     /// Date of the latest dated report.
     pub last: Option<chrono::NaiveDate>,
+    /// The countries its reports name as targets, most reports first (at
+    /// most [`ACTOR_TOP`]).
+    pub targets: Vec<crate::model::FacetCount>,
+    /// The sectors its reports name, most reports first (at most
+    /// [`ACTOR_TOP`]).
+    pub sectors: Vec<crate::model::FacetCount>,
 }
 
-/// Counts the reports of one actor (by canonical name) and their date span.
+/// How many target countries and sectors [`actor_stats`] keeps.
+pub const ACTOR_TOP: usize = 5;
+
+/// Counts the reports of one actor (by canonical name), their date span and
+/// their most frequent target countries and sectors.
 pub fn actor_stats(searcher: &Searcher, fields: &Fields, canonical: &str) -> Result<ActorStats> {
     use crate::index::schema::{from_datetime, Dimension};
     let q = crate::query::facet_query(fields, Dimension::Actor, canonical);
     let newest = TopDocs::with_limit(1).order_by_fast_field::<DateTime>(names::DATE, Order::Desc);
     let oldest = TopDocs::with_limit(1).order_by_fast_field::<DateTime>(names::DATE, Order::Asc);
     let (reports, newest, oldest) = searcher.search(&q, &(Count, newest, oldest))?;
+    let mut facets = crate::facets::facets(
+        searcher,
+        &q,
+        &[Dimension::Target, Dimension::Sector],
+        ACTOR_TOP,
+    )?
+    .facets
+    .into_iter()
+    .map(|(_, counts)| counts);
     let date = |v: Vec<(Option<DateTime>, DocAddress)>| {
         v.into_iter()
             .next()
@@ -86,6 +105,8 @@ pub fn actor_stats(searcher: &Searcher, fields: &Fields, canonical: &str) -> Res
         reports,
         first: date(oldest),
         last: date(newest),
+        targets: facets.next().unwrap_or_default(),
+        sectors: facets.next().unwrap_or_default(),
     })
 }
 

@@ -161,4 +161,11 @@ fn target_countries_are_the_victims_places() {
     assert_eq!(hits(&["--target", "Ukrainian"]), ["Sandworm hits Ukraine"]);
     assert!(hits(&["--target", "RU"]).is_empty());
     assert_eq!(hits(&["--country", "RU"]).len(), 2);
+    // The actor card lists its reports' target countries.
+    let card = env.json(&["actor", "Sandworm"]);
+    assert_eq!(card["targets"][0]["value"], "UA");
+    assert_eq!(card["targets"][0]["count"], 1);
+    assert_eq!(card["targets"].as_array().unwrap().len(), 1);
+    let human = env.ok(&["actor", "Sandworm"]);
+    assert!(human.contains("  targets:    UA (1)\n"), "{human}");
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use threatdex::index::IndexHandle;
 use threatdex::kb::{Actor, AliasKind, Resolved};
+use threatdex::model::FacetCount;
 use threatdex::search::{actor_stats, ActorStats};
 
 #[derive(Serialize)]
@@ -28,6 +29,11 @@ struct ActorJson<'a> {
     reports: Option<usize>,
     first_report: Option<String>,
     last_report: Option<String>,
+    /// Most frequent target countries of its reports (absent without an
+    /// index).
+    targets: Option<&'a [FacetCount]>,
+    /// Most frequent sectors of its reports.
+    sectors: Option<&'a [FacetCount]>,
 }
 
 pub fn run(dir: &Path, args: ActorArgs) -> Result<ExitCode> {
@@ -84,6 +90,8 @@ pub fn run(dir: &Path, args: ActorArgs) -> Result<ExitCode> {
                 reports: st.as_ref().map(|s| s.reports),
                 first_report: st.as_ref().and_then(|s| s.first).map(|d| d.to_string()),
                 last_report: st.as_ref().and_then(|s| s.last).map(|d| d.to_string()),
+                targets: st.as_ref().map(|s| s.targets.as_slice()),
+                sectors: st.as_ref().map(|s| s.sectors.as_slice()),
             };
             serde_json::to_writer(&mut out, &j)?;
             writeln!(out)?;
@@ -126,6 +134,12 @@ pub fn run(dir: &Path, args: ActorArgs) -> Result<ExitCode> {
                 if let (Some(f), Some(l)) = (s.first, s.last) {
                     writeln!(out, "  first/last: {f} .. {l}")?;
                 }
+                if !s.targets.is_empty() {
+                    writeln!(out, "  targets:    {}", counted(&s.targets))?;
+                }
+                if !s.sectors.is_empty() {
+                    writeln!(out, "  sectors:    {}", counted(&s.sectors))?;
+                }
             }
             None => writeln!(
                 out,
@@ -135,4 +149,13 @@ pub fn run(dir: &Path, args: ActorArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// "UA (5), US (4)": values with their report counts.
+fn counted(counts: &[FacetCount]) -> String {
+    counts
+        .iter()
+        .map(|c| format!("{} ({})", c.value, c.count))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -49,6 +49,9 @@ const VICTIM_NOUNS: &[&str] = &[
     "manufacturers",
     "utilities",
     "hospitals",
+    "substations",
+    "facilities",
+    "plants",
     "retailers",
     "retailer",
     "airlines",
@@ -199,6 +202,7 @@ pub fn is_target(text: &str, start: usize, end: usize, countries: &[(usize, usiz
     }
     let after = phrase_after(&text[end..]);
     let cue = match after {
+        After::Victims if attributed_before(text, start) => Cue::None,
         After::Victims => Cue::Victims,
         After::End => cue_before(text, start, countries),
         After::Other => Cue::None,
@@ -404,6 +408,47 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
 /// What an earlier country mention reads as in [`cue_before`].
 const COUNTRY: &str = "zzcountryzz";
 
+/// Words that make the attackers' side of the organisations after them:
+/// "linked the operations to three China-based companies", "drivers signed
+/// by Chinese companies". A bare "by" is not among them: "substations run
+/// by a Ukrainian energy company" are the victims.
+const ATTRIBUTION: &[&str] = &[
+    "link",
+    "links",
+    "linked",
+    "tie",
+    "ties",
+    "tied",
+    "attribute",
+    "attributes",
+    "attributed",
+    "connect",
+    "connects",
+    "connected",
+    "blame",
+    "blamed",
+    "blames",
+    "behind",
+    "signed",
+    "sponsored",
+    "backed",
+    "hired",
+    "employed",
+];
+
+/// How many words before a country [`attributed_before`] looks at.
+const ATTRIBUTION_BACK: usize = 5;
+
+/// Returns true if and only if one of the [`ATTRIBUTION`] words stands
+/// within [`ATTRIBUTION_BACK`] words before `text[start..]`, in its sentence.
+fn attributed_before(text: &str, start: usize) -> bool {
+    let sentence = &text[sentence_start(&text[..start])..start];
+    super::words(sentence)
+        .rev()
+        .take(ATTRIBUTION_BACK)
+        .any(|w| ATTRIBUTION.iter().any(|a| a.eq_ignore_ascii_case(w)))
+}
+
 /// Stems of the words of attack that make victims of the organisations of a
 /// sentence ("claimed access to a Malaysian logistics company", "the Saudi
 /// energy company Aramco was the victim", "cyber-attacks against companies
@@ -550,6 +595,16 @@ mod tests {
         assert!(!target("It hired US-based companies. They were hit.", "US"));
         assert!(!target("Chinese users find the site slow", "Chinese"));
         assert!(!target("phishing pro-Ukraine organizations", "Ukraine"));
+        // The organisations are on the attackers' side.
+        assert!(!target(
+            "They link the hacking to three China-based companies.",
+            "China"
+        ));
+        assert!(!target("a backdoor signed by Chinese companies", "Chinese"));
+        assert!(target(
+            "attacking substations run by a Ukrainian energy company",
+            "Ukrainian"
+        ));
         assert!(!target("Chinese government hackers", "Chinese"));
         assert!(!target("Russian military intelligence", "Russian"));
         assert!(!target("a Russia-linked crew", "Russia"));
