@@ -40,6 +40,8 @@ pub struct Distinct {
     pub actors: usize,
     /// Distinct countries named.
     pub countries: usize,
+    /// Distinct countries named as the place of the victims.
+    pub targets: usize,
     /// Distinct sectors.
     pub sectors: usize,
     /// Distinct origin countries.
@@ -75,6 +77,8 @@ pub struct ReportData {
     pub sectors: Vec<FacetCount>,
     /// Top countries named (ISO codes).
     pub countries: Vec<FacetCount>,
+    /// Top target countries (ISO codes).
+    pub targets: Vec<FacetCount>,
     /// Top origin countries (ISO codes).
     pub origins: Vec<FacetCount>,
     /// Top actors × top sectors.
@@ -132,6 +136,13 @@ impl ReportData {
                 .collect(),
         ));
         parts.extend(list(
+            "target",
+            f.targets
+                .iter()
+                .map(|c| self.labels.country(c).to_string())
+                .collect(),
+        ));
+        parts.extend(list(
             "sector",
             f.sectors
                 .iter()
@@ -180,6 +191,7 @@ pub fn compute(
     let dims = [
         Dimension::Actor,
         Dimension::Country,
+        Dimension::Target,
         Dimension::Sector,
         Dimension::Origin,
         Dimension::Month,
@@ -188,17 +200,24 @@ pub fn compute(
     let total = all.total;
     let mut lists = all.facets.into_iter().map(|(_, v)| v);
     let mut next = || lists.next().unwrap_or_default();
-    let (mut actors, mut countries, mut sectors, mut origins, months) =
-        (next(), next(), next(), next(), next());
+    let (mut actors, mut countries, mut targets, mut sectors, mut origins, months) =
+        (next(), next(), next(), next(), next(), next());
     let distinct = Distinct {
         actors: actors.len(),
         countries: countries.len(),
+        targets: targets.len(),
         sectors: sectors.len(),
         origins: origins.len(),
     };
     let dated: u64 = months.iter().map(|m| m.count).sum();
     let top = opts.top.max(1);
-    for list in [&mut actors, &mut countries, &mut sectors, &mut origins] {
+    for list in [
+        &mut actors,
+        &mut countries,
+        &mut targets,
+        &mut sectors,
+        &mut origins,
+    ] {
         list.truncate(top);
     }
     let (first, last) = if dated > 0 {
@@ -234,12 +253,14 @@ pub fn compute(
     let mut labels = Labels::default();
     let codes = countries
         .iter()
+        .chain(&targets)
         .chain(&origins)
         .map(|c| c.value.as_str())
         .chain(
             filters
                 .countries
                 .iter()
+                .chain(&filters.targets)
                 .chain(&filters.origins)
                 .map(String::as_str),
         );
@@ -270,6 +291,7 @@ pub fn compute(
         actors,
         sectors,
         countries,
+        targets,
         origins,
         actor_sector,
         reports,

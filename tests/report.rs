@@ -130,10 +130,10 @@ fn html_report_is_well_formed_and_self_contained() {
     let names = check_html(&html);
     assert_eq!(
         names.iter().filter(|n| *n == "svg").count(),
-        6,
+        7,
         "one svg per chart"
     );
-    assert_eq!(html.matches("<svg").count(), 6);
+    assert_eq!(html.matches("<svg").count(), 7);
     assert_eq!(names.iter().filter(|n| *n == "style").count(), 1);
     for forbidden in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
         assert!(
@@ -146,6 +146,7 @@ fn html_report_is_well_formed_and_self_contained() {
         "actors",
         "sectors",
         "countries",
+        "targets",
         "origins",
         "heatmap",
         "reports",
@@ -176,6 +177,13 @@ fn html_headline_numbers_equal_facets_totals() {
     assert_eq!(stat(&html, "reports"), f["total"].as_u64().unwrap());
     assert_eq!(stat(&html, "actors"), len("actor"));
     assert_eq!(stat(&html, "countries"), len("country"));
+    let targets = env.json(&["facets", "--by", "target", "--top", "100000"]);
+    let n_targets = targets["facets"]["target"].as_array().unwrap().len();
+    assert!(n_targets > 0);
+    assert!(
+        html.contains(&format!("named; {n_targets} as targets")),
+        "countries stat names the number of target countries"
+    );
     assert_eq!(stat(&html, "sectors"), len("sector"));
     // The date span runs from the first to the last month of the timeline.
     let months = f["facets"]["month"].as_array().unwrap();

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 const ACTOR: &str = "#2563eb";
 const SECTOR: &str = "#0d9488";
 const COUNTRY: &str = "#4f46e5";
+const TARGET: &str = "#dc2626";
 const ORIGIN: &str = "#d97706";
 const TIMELINE: &str = "#2563eb";
 
@@ -180,7 +181,7 @@ fn stats_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             "countries",
             "Countries",
             thousands(r.distinct.countries as u64),
-            "named in reports".into()
+            format!("named; {} as targets", r.distinct.targets)
         )
     )?;
     write!(
@@ -307,6 +308,24 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             "Countries named",
             COUNTRY,
             &pairs(&r.countries, |v| r.labels.country(v).to_string()),
+        ),
+    )?;
+    card(
+        w,
+        "targets",
+        "Target countries",
+        &format!(
+            "Reports naming each country as the place of the victims{}.",
+            if r.targets.len() < r.distinct.targets {
+                format!(": top {} of {}", r.targets.len(), r.distinct.targets)
+            } else {
+                String::new()
+            }
+        ),
+        &bars(
+            "Target countries",
+            TARGET,
+            &pairs(&r.targets, |v| r.labels.country(v).to_string()),
         ),
     )?;
     card(
@@ -507,6 +526,7 @@ pub fn markdown(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
     writeln!(w, "| Undated reports | {} |", r.undated)?;
     writeln!(w, "| Actors | {} |", r.distinct.actors)?;
     writeln!(w, "| Countries | {} |", r.distinct.countries)?;
+    writeln!(w, "| Target countries | {} |", r.distinct.targets)?;
     writeln!(w, "| Sectors | {} |", r.distinct.sectors)?;
     writeln!(w, "| Origin countries | {} |", r.distinct.origins)?;
     writeln!(w, "| Date span | {span} |")?;
@@ -517,6 +537,7 @@ pub fn markdown(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             ("actor".to_string(), r.actors.clone()),
             ("sector".to_string(), r.sectors.clone()),
             ("country".to_string(), r.countries.clone()),
+            ("target".to_string(), r.targets.clone()),
             ("origin".to_string(), r.origins.clone()),
             ("month".to_string(), r.months.clone()),
         ],
