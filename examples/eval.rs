@@ -11,6 +11,10 @@
 //!   turns gold GROUP links into actors is documented at [`gold_actors`] and in
 //!   `EVAL.md`.
 //! - **B. Dates** of the AnnoCTR reports against the date in their file name.
+//! - **E. Country facet** of the AnnoCTR reports against their `LOC` links
+//!   that name a country (any role: the annotation does not say victim or
+//!   attacker), versus every country `extract` finds (`countries` and
+//!   `seats`); micro precision and recall per split.
 //! - **C. Dates** of two more corpora whose `index.jsonl` gives a date per file
 //!   (`wa-soc-advisories`, `unit42-timely-threat-intel`).
 //! - **D. Main-content extraction** (`--readability`) on Mozilla Readability's
@@ -187,6 +191,7 @@ fn main() -> Result<()> {
         let docs = load_annoctr(&annoctr, &args, &kb)?;
         actor_report(&docs, &kb, &args);
         annoctr_date_report(&docs, &args);
+        country_report(&docs, &kb, &args);
     } else {
         println!(
             "note: {} not found; skipping parts A and B.\n",
@@ -282,6 +287,8 @@ struct Doc {
     gold: BTreeMap<String, GoldActor>,
     /// Gold GROUP entries left out by the rule, with the reason.
     excluded: Vec<(String, &'static str)>,
+    /// Gold countries: ISO code → the mentions linked to it.
+    gold_countries: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A gold actor of one document.
@@ -311,6 +318,7 @@ fn load_annoctr(dir: &Path, args: &Args, kb: &Kb) -> Result<Vec<Doc>> {
             .cloned()
             .unwrap_or_default();
         let (gold, excluded) = gold_actors(&links, kb);
+        let gold_countries = gold_countries(&links, kb);
         docs.push(Doc {
             id: s(&v, "doc_id").to_string(),
             vendor: s(&v, "vendor").to_string(),
@@ -320,9 +328,32 @@ fn load_annoctr(dir: &Path, args: &Args, kb: &Kb) -> Result<Vec<Doc>> {
             path,
             gold,
             excluded,
+            gold_countries,
         });
     }
     Ok(docs)
+}
+
+/// The countries among a document's `LOC` links: the label (without a
+/// "(region)" qualifier), else the mention, resolved by `Kb::resolve_country`.
+/// Continents and regions ("Europe", "Middle East") resolve to nothing and
+/// are left out.
+fn gold_countries(links: &[Value], kb: &Kb) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for l in links.iter().filter(|l| s(l, "type") == "LOC") {
+        let label = s(l, "label_title");
+        let label = label.strip_suffix(" (region)").unwrap_or(label);
+        let mention = s(l, "mention");
+        if let Some(c) = kb
+            .resolve_country(label)
+            .or_else(|| kb.resolve_country(mention))
+        {
+            out.entry(c.code.clone())
+                .or_default()
+                .insert(mention.to_string());
+        }
+    }
+    out
 }
 
 /// Turns a document's entity links into its gold actors.
@@ -698,6 +729,69 @@ fn annoctr_date_report(docs: &[Doc], args: &Args) {
 // ---------------------------------------------------------------------------
 // C. Dates of other corpora
 // ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// E. Country facet
+// ---------------------------------------------------------------------------
+
+fn country_report(docs: &[Doc], kb: &Kb, args: &Args) {
+    println!("== E. Country facet vs AnnoCTR LOC links that name a country ==");
+    println!("   (gold: every linked country, whatever its role; ours: countries and seats)\n");
+    println!(
+        "  {:<22} {:>5} {:>5} {:>5} {:>5}   {:>5}   {:>5}   {:>5}",
+        "split", "docs", "TP", "FP", "FN", "P", "R", "F1"
+    );
+    let mut by_split: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut miss_lines = String::new();
+    for doc in docs {
+        let Some(article) = &doc.article else {
+            continue;
+        };
+        let e = entities(article, kb);
+        let pred: BTreeSet<String> = e.countries.into_iter().chain(e.seats).collect();
+        let tp = pred
+            .iter()
+            .filter(|p| doc.gold_countries.contains_key(*p))
+            .count();
+        by_split.entry(doc.split).or_default().add(Counts {
+            docs: 1,
+            tp,
+            fp: pred.len() - tp,
+            fn_: doc.gold_countries.len() - tp,
+        });
+        if args.misses {
+            for p in pred.iter().filter(|p| !doc.gold_countries.contains_key(*p)) {
+                let _ = writeln!(miss_lines, "  FP {:<8} {:<45} {p}", doc.split, doc.id);
+            }
+            for (c, m) in doc
+                .gold_countries
+                .iter()
+                .filter(|(c, _)| !pred.contains(*c))
+            {
+                let m: Vec<&str> = m.iter().map(String::as_str).collect();
+                let _ = writeln!(
+                    miss_lines,
+                    "  FN {:<8} {:<45} {c}  gold mentions: {}",
+                    doc.split,
+                    doc.id,
+                    m.join(" | ")
+                );
+            }
+        }
+    }
+    let mut all = Counts::default();
+    for split in SPLITS {
+        if let Some(c) = by_split.get(split) {
+            println!("{}", c.line(split));
+            all.add(*c);
+        }
+    }
+    println!("{}", all.line("all"));
+    if args.misses && !miss_lines.is_empty() {
+        println!("\n  misses:\n{miss_lines}");
+    }
+    println!();
+}
 
 fn other_corpora_dates(args: &Args) {
     println!("== C. Dates of other corpora (vs the date in index.jsonl) ==\n");
