@@ -252,11 +252,17 @@ pub fn entities_in_text(text: &str, kb: &Kb) -> Entities {
 /// past modifier words, in its clause.
 fn misspelt_actors(text: &str, kb: &Kb, actors: &mut BTreeSet<usize>) {
     static PEOPLE: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    // Each word as written in prose, in a title and in capitals: exact
+    // patterns let the automaton use its SIMD prefilter, which an
+    // ASCII-case-insensitive one cannot (the people words occur in every
+    // report, so this scan reads every text).
     let people = PEOPLE.get_or_init(|| {
+        let forms = CONTEXT_WORDS
+            .iter()
+            .flat_map(|w| [w.to_string(), title_case(w), w.to_uppercase()]);
         aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(CONTEXT_WORDS)
+            .build(forms)
             .expect("the context words form a valid automaton")
     });
     for m in people.find_iter(text) {

@@ -265,19 +265,17 @@ fn phrase_after(rest: &str) -> After {
             .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
             .unwrap_or(t.len());
         let word = t[..n].trim_end_matches('.');
-        let lower = word.to_lowercase();
-        let l = lower.as_str();
         // "critical infrastructure", "telecom infrastructure"; not "C2
         // infrastructure".
-        if VICTIM_NOUNS.contains(&l) || (qualified && l == "infrastructure") {
+        if is_in(VICTIM_NOUNS, word) || (qualified && word.eq_ignore_ascii_case("infrastructure")) {
             return After::Victims;
         }
-        if FOLLOWERS.contains(&l) {
+        if is_in(FOLLOWERS, word) {
             return After::End;
         }
-        if l == "and" || l == "or" {
+        if is_in(&["and", "or"], word) {
             listed = true;
-        } else if QUALIFIERS.contains(&l) {
+        } else if is_in(QUALIFIERS, word) {
             qualified = true;
         } else if !(listed && is_name(word)) {
             return other(listed);
@@ -367,46 +365,49 @@ const FOLLOWERS: &[&str] = &[
 /// a word for victims across a preposition of place.
 fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
     let from = sentence_start(&text[..start]);
-    // The sentence up to the country, each earlier country in it one word.
-    let mut sentence = String::with_capacity(start - from);
-    let mut at = from;
-    for &(s, e) in countries.iter().filter(|(s, _)| *s >= from) {
-        if s < at || e > start {
-            continue;
-        }
-        sentence.push_str(&text[at..s]);
-        sentence.push(' ');
-        sentence.push_str(COUNTRY);
-        sentence.push(' ');
-        at = e;
-    }
-    sentence.push_str(&text[at..start]);
+    // The earlier countries of the sentence, each read as one word of glue.
+    let earlier = &countries[countries.partition_point(|&(s, _)| s < from)..];
+    let mut in_country: Option<(usize, usize)> = None;
     let mut placed = false;
-    for w in super::words(&sentence).rev().take(LOOK_BACK) {
-        if w == COUNTRY {
+    let mut looked = 0;
+    for w in super::words(&text[from..start]).rev() {
+        let at = w.as_ptr() as usize - text.as_ptr() as usize;
+        if let Some(&span) = earlier.iter().find(|&&(s, e)| s <= at && at < e) {
+            if in_country != Some(span) {
+                in_country = Some(span);
+                looked += 1;
+            }
+            if looked >= LOOK_BACK {
+                break;
+            }
             continue;
         }
-        let lower = w.to_lowercase();
-        let l = lower.as_str();
-        if TARGET_CUES.contains(&l) {
+        looked += 1;
+        if looked > LOOK_BACK {
+            break;
+        }
+        if is_in(TARGET_CUES, w) {
             return Cue::Targeting;
         }
-        if VICTIM_NOUNS.contains(&l) {
+        if is_in(VICTIM_NOUNS, w) {
             return if placed { Cue::Victims } else { Cue::None };
         }
-        if PLACE.contains(&l) {
+        if is_in(PLACE, w) {
             placed = true;
             continue;
         }
-        if !(GLUE.contains(&l) || QUALIFIERS.contains(&l)) {
+        if !(is_in(GLUE, w) || is_in(QUALIFIERS, w)) {
             return Cue::None;
         }
     }
     Cue::None
 }
 
-/// What an earlier country mention reads as in [`cue_before`].
-const COUNTRY: &str = "zzcountryzz";
+/// Returns true if and only if `word` is one of `list` (lower-case words),
+/// in any ASCII case.
+fn is_in(list: &[&str], word: &str) -> bool {
+    list.iter().any(|x| x.eq_ignore_ascii_case(word))
+}
 
 /// Words that make the attackers' side of the organisations after them:
 /// "linked the operations to three China-based companies", "drivers signed
@@ -498,13 +499,15 @@ const ATTACK_STEMS: &[&str] = &[
 fn attack_context(text: &str, start: usize, end: usize) -> bool {
     let from = sentence_start(&text[..start]);
     let to = end + sentence_end(&text[end..]);
-    let sentence = text[from..to].to_lowercase();
-    let b = sentence.as_bytes();
-    ATTACK_STEMS.iter().any(|stem| {
-        sentence
-            .match_indices(stem)
-            .any(|(i, _)| i == 0 || !b[i - 1].is_ascii_alphabetic())
-    })
+    text[from..to]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| {
+            ATTACK_STEMS.iter().any(|stem| {
+                w.as_bytes()
+                    .get(..stem.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(stem.as_bytes()))
+            })
+        })
 }
 
 /// Returns true if and only if `w` is a capitalised word of letters and
@@ -514,37 +517,47 @@ fn is_name(w: &str) -> bool {
     w.starts_with(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '.')
 }
 
+/// How far (in bytes) a sentence is read on either side of a country: the
+/// rules look at a few words only, and a text without sentence ends must not
+/// make every mention read all of it.
+const MAX_SENTENCE: usize = 500;
+
 /// Returns the byte position just after the last sentence end in `s`: a
 /// question or exclamation mark, a colon or semicolon, a line break, a
 /// table-cell bar, or a full stop after a lower-case letter or a digit (the
-/// dots of "U.S." and "U.K." end nothing), or 0.
+/// dots of "U.S." and "U.K." end nothing); or, with none in the last
+/// [`MAX_SENTENCE`] bytes, the first character boundary there.
 fn sentence_start(s: &str) -> usize {
+    let mut lo = s.len().saturating_sub(MAX_SENTENCE);
+    while !s.is_char_boundary(lo) {
+        lo += 1;
+    }
     let b = s.as_bytes();
-    b.iter()
-        .enumerate()
+    (lo..b.len())
         .rev()
-        .find(|&(i, &c)| match c {
-            b'.' => i > 0 && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit()),
-            _ => matches!(c, b'!' | b'?' | b':' | b';' | b'\n' | b'|'),
-        })
-        .map_or(0, |(i, _)| i + 1)
+        .find(|&i| is_end(b, i))
+        .map_or(lo, |i| i + 1)
 }
 
 /// The byte length of the rest of the sentence that `s` continues, up to and
-/// without its end (as [`sentence_start`] reads ends).
+/// without its end (read as [`sentence_start`] reads them), at most about
+/// [`MAX_SENTENCE`] bytes.
 fn sentence_end(s: &str) -> usize {
+    let mut hi = s.len().min(MAX_SENTENCE);
+    while !s.is_char_boundary(hi) {
+        hi -= 1;
+    }
     let b = s.as_bytes();
-    b.iter()
-        .enumerate()
-        .find(|&(i, &c)| match c {
-            b'.' => {
-                i > 0
-                    && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit())
-                    && b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
-            }
-            _ => matches!(c, b'!' | b'?' | b';' | b'\n' | b'|'),
-        })
-        .map_or(s.len(), |(i, _)| i)
+    (0..hi).find(|&i| is_end(b, i)).unwrap_or(hi)
+}
+
+/// Returns true if and only if `b[i]` ends a sentence (see
+/// [`sentence_start`]).
+fn is_end(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        b'.' => i > 0 && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit()),
+        c => matches!(c, b'!' | b'?' | b':' | b';' | b'\n' | b'|'),
+    }
 }
 
 #[cfg(test)]
