@@ -650,6 +650,12 @@ mod tests {
         assert!(!target("operating on behalf of North Korea", "North Korea"));
         // A cue in an earlier sentence does not reach.
         assert!(!target("They targeted banks. Iran denies it.", "Iran"));
+        // Nor does a word of attack past the sentence window of a text
+        // without full stops.
+        let far = format!("hacked {}organizations in Iran", "word ".repeat(150));
+        assert!(!target(&far, "Iran"));
+        let near = format!("{} hacked organizations in Iran", "word ".repeat(150));
+        assert!(target(&near, "Iran"));
         // No evidence either way.
         assert!(!target("Russia's invasion of Ukraine", "Ukraine"));
         // The phrase the country opens decides.
