@@ -387,10 +387,18 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
             break;
         }
         if is_in(TARGET_CUES, w) {
-            return Cue::Targeting;
+            return if negated_before(&text[from..at]) {
+                Cue::None
+            } else {
+                Cue::Targeting
+            };
         }
         if is_in(VICTIM_NOUNS, w) {
-            return if placed { Cue::Victims } else { Cue::None };
+            return if placed && !negated_before(&text[from..at]) {
+                Cue::Victims
+            } else {
+                Cue::None
+            };
         }
         if is_in(PLACE, w) {
             placed = true;
@@ -401,6 +409,43 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
         }
     }
     Cue::None
+}
+
+/// Words that deny or exclude what follows them: "avoid encrypting machines
+/// in Russia", "never targeted Ukraine", "no evidence of attacks against
+/// Poland".
+const NEGATIONS: &[&str] = &[
+    "avoid",
+    "avoids",
+    "avoiding",
+    "avoided",
+    "except",
+    "excluding",
+    "exclude",
+    "excludes",
+    "spare",
+    "spares",
+    "sparing",
+    "spared",
+    "skip",
+    "skips",
+    "not",
+    "never",
+    "no",
+    "nor",
+    "without",
+];
+
+/// How many words before a cue [`negated_before`] looks at.
+const NEGATION_BACK: usize = 4;
+
+/// Returns true if and only if one of the last [`NEGATION_BACK`] words of
+/// `before` is one of the [`NEGATIONS`].
+fn negated_before(before: &str) -> bool {
+    super::words(before)
+        .rev()
+        .take(NEGATION_BACK)
+        .any(|w| is_in(NEGATIONS, w))
 }
 
 /// Returns true if and only if `word` is one of `list` (lower-case words),
@@ -650,6 +695,13 @@ mod tests {
         assert!(!target("operating on behalf of North Korea", "North Korea"));
         // A cue in an earlier sentence does not reach.
         assert!(!target("They targeted banks. Iran denies it.", "Iran"));
+        // A denied or excluded cue is none.
+        assert!(!target(
+            "The malware checks settings to avoid encrypting machines in Russia.",
+            "Russia"
+        ));
+        assert!(!target("The group has never targeted Ukraine.", "Ukraine"));
+        assert!(!target("no evidence of attacks against Poland", "Poland"));
         // Nor does a word of attack past the sentence window of a text
         // without full stops.
         let far = format!("hacked {}organizations in Iran", "word ".repeat(150));
