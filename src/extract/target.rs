@@ -9,14 +9,27 @@
 //!    government hackers" is not: the word after the qualifiers is no victim.
 //! 2. A word of targeting governs it: looking back from the country over
 //!    at most [`LOOK_BACK`] words of glue (articles, "and", "in", "across",
-//!    qualifiers, other capitalised names of a list), the first other word
-//!    is a word of targeting — "targeting Ukraine", "attacks against the US",
+//!    qualifiers, other countries of a list), the first other word is a
+//!    word of targeting — "targeting Ukraine", "attacks against the US",
 //!    "targets in Japan, South Korea, United Arab Emirates" — or a word for
 //!    victims with a "in"/"across" between — "organizations in Taiwan",
 //!    "entities in Canada, Germany and the U.K.". Anything else on the way
 //!    stops the look: "a group based in Iran", "attacks from China",
 //!    "against the hostile policies of the US", "C2 servers hosted in
-//!    France", "lures in several languages, including German".
+//!    France", "lures in several languages, including German". The phrase
+//!    the country opens must end there or name victims ("against Iran.",
+//!    not "against Chinese privacy laws").
+//!
+//! And neither counts when:
+//! - the words for victims have no word of attack in their sentence
+//!   ("Polish diplomats were expelled");
+//! - an attribution word comes just before ("linked the hacking to three
+//!   China-based companies", "signed by Chinese companies");
+//! - a denial or exclusion comes just before the cue ("avoid encrypting
+//!   machines in Russia", "never targeted Ukraine");
+//! - the country is a stance ("pro-Ukraine organizations").
+//!
+//! A sentence is read at most [`MAX_SENTENCE`] bytes either way.
 //!
 //! Everything else is no evidence either way: the country stays among the
 //! report's countries and is not a target. The rules are deliberately
