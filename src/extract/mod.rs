@@ -33,11 +33,11 @@
 //!    capitalised word of six letters or more that is no name the knowledge
 //!    base knows, one edit from a one-word plain name of exactly one actor
 //!    ("the Lazarous group" → Lazarus Group; see [`crate::kb::typo`]), with
-//!    at most [`MAX_GAP`] modifier words between ("Sandwrom threat actors").
+//!    at most four modifier words between ("Sandwrom threat actors").
 //!
 //! 10. A country is also a target when its mention names the place of the
 //!     victims ("Ukrainian government entities", "attacks against Poland"),
-//!     by the rules of [`target`].
+//!     by the rules of the `target` module.
 //!
 //! Before matching, typographic apostrophes and Unicode spaces (no-break,
 //! narrow, thin…) are read as their ASCII forms: web pages often write "the

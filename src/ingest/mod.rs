@@ -1,5 +1,5 @@
 //! Ingestion: finds report files, decodes their bytes and turns each into an
-//! [`Article`](crate::model::Article) (clean main-content text plus metadata).
+//! [`Article`] (clean main-content text plus metadata).
 
 pub mod date;
 pub mod decode;
