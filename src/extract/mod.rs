@@ -34,7 +34,6 @@
 //!    base knows, one edit from a one-word plain name of exactly one actor
 //!    ("the Lazarous group" → Lazarus Group; see [`crate::kb::typo`]), with
 //!    at most four modifier words between ("Sandwrom threat actors").
-//!
 //! 10. A country is also a target when its mention names the place of the
 //!     victims ("Ukrainian government entities", "attacks against Poland"),
 //!     by the rules of the `target` module.
