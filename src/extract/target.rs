@@ -280,15 +280,15 @@ fn phrase_after(rest: &str) -> After {
         let word = t[..n].trim_end_matches('.');
         // "critical infrastructure", "telecom infrastructure"; not "C2
         // infrastructure".
-        if is_in(VICTIM_NOUNS, word) || (qualified && word.eq_ignore_ascii_case("infrastructure")) {
+        if is_in(VICTIM, word) || (qualified && word.eq_ignore_ascii_case("infrastructure")) {
             return After::Victims;
         }
-        if is_in(FOLLOWERS, word) {
+        if is_in(FOLLOWER, word) {
             return After::End;
         }
-        if is_in(&["and", "or"], word) {
+        if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or") {
             listed = true;
-        } else if is_in(QUALIFIERS, word) {
+        } else if is_in(QUALIFIER, word) {
             qualified = true;
         } else if !(listed && is_name(word)) {
             return other(listed);
@@ -399,25 +399,25 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
         if looked > LOOK_BACK {
             break;
         }
-        if is_in(TARGET_CUES, w) {
+        if is_in(TARGETING, w) {
             return if negated_before(&text[from..at]) {
                 Cue::None
             } else {
                 Cue::Targeting
             };
         }
-        if is_in(VICTIM_NOUNS, w) {
+        if is_in(VICTIM, w) {
             return if placed && !negated_before(&text[from..at]) {
                 Cue::Victims
             } else {
                 Cue::None
             };
         }
-        if is_in(PLACE, w) {
+        if is_in(PLACE_WORD, w) {
             placed = true;
             continue;
         }
-        if !(is_in(GLUE, w) || is_in(QUALIFIERS, w)) {
+        if !is_in(GLUE_WORD | QUALIFIER, w) {
             return Cue::None;
         }
     }
@@ -458,13 +458,61 @@ fn negated_before(before: &str) -> bool {
     super::words(before)
         .rev()
         .take(NEGATION_BACK)
-        .any(|w| is_in(NEGATIONS, w))
+        .any(|w| is_in(NEGATION, w))
 }
 
-/// Returns true if and only if `word` is one of `list` (lower-case words),
-/// in any ASCII case.
-fn is_in(list: &[&str], word: &str) -> bool {
-    list.iter().any(|x| x.eq_ignore_ascii_case(word))
+/// Word classes of [`class_of`]: which lists a word is on.
+const VICTIM: u16 = 1;
+const QUALIFIER: u16 = 1 << 1;
+const TARGETING: u16 = 1 << 2;
+const PLACE_WORD: u16 = 1 << 3;
+const GLUE_WORD: u16 = 1 << 4;
+const FOLLOWER: u16 = 1 << 5;
+const NEGATION: u16 = 1 << 6;
+const ATTRIBUTING: u16 = 1 << 7;
+
+/// Every listed word with the classes it belongs to.
+static CLASSES: std::sync::LazyLock<rustc_hash::FxHashMap<&'static [u8], u16>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        for (list, class) in [
+            (VICTIM_NOUNS, VICTIM),
+            (QUALIFIERS, QUALIFIER),
+            (TARGET_CUES, TARGETING),
+            (PLACE, PLACE_WORD),
+            (GLUE, GLUE_WORD),
+            (FOLLOWERS, FOLLOWER),
+            (NEGATIONS, NEGATION),
+            (ATTRIBUTION, ATTRIBUTING),
+        ] {
+            for w in list {
+                *m.entry(w.as_bytes()).or_insert(0) |= class;
+            }
+        }
+        m
+    });
+
+/// The longest listed word, in bytes; longer words are on no list.
+const LONGEST_WORD: usize = 24;
+
+/// The classes of `word` (any ASCII case): one hash look-up of its lower
+/// case, made on the stack, instead of a scan of every list.
+fn class_of(word: &str) -> u16 {
+    let b = word.as_bytes();
+    if b.len() > LONGEST_WORD || !b.is_ascii() {
+        return 0;
+    }
+    let mut buf = [0u8; LONGEST_WORD];
+    let lower = &mut buf[..b.len()];
+    lower.copy_from_slice(b);
+    lower.make_ascii_lowercase();
+    CLASSES.get(&*lower).copied().unwrap_or(0)
+}
+
+/// Returns true if and only if `word` (any ASCII case) belongs to one of
+/// the `classes`.
+fn is_in(classes: u16, word: &str) -> bool {
+    class_of(word) & classes != 0
 }
 
 /// Words that make the attackers' side of the organisations after them:
@@ -505,7 +553,7 @@ fn attributed_before(text: &str, start: usize) -> bool {
     super::words(sentence)
         .rev()
         .take(ATTRIBUTION_BACK)
-        .any(|w| ATTRIBUTION.iter().any(|a| a.eq_ignore_ascii_case(w)))
+        .any(|w| is_in(ATTRIBUTING, w))
 }
 
 /// Stems of the words of attack that make victims of the organisations of a
@@ -647,6 +695,30 @@ mod tests {
         .collect();
         earlier.sort_unstable();
         is_target(text, start, start + country.len(), &earlier)
+    }
+
+    /// Every listed word fits the look-up buffer and is found in any case.
+    #[test]
+    fn every_listed_word_has_its_class() {
+        for (list, class) in [
+            (VICTIM_NOUNS, VICTIM),
+            (QUALIFIERS, QUALIFIER),
+            (TARGET_CUES, TARGETING),
+            (PLACE, PLACE_WORD),
+            (GLUE, GLUE_WORD),
+            (FOLLOWERS, FOLLOWER),
+            (NEGATIONS, NEGATION),
+            (ATTRIBUTION, ATTRIBUTING),
+        ] {
+            for w in list {
+                assert!(w.len() <= LONGEST_WORD, "{w}");
+                assert_eq!(*w, w.to_lowercase(), "lists are lower case");
+                assert!(is_in(class, w), "{w}");
+                assert!(is_in(class, &w.to_uppercase()), "{w}");
+            }
+        }
+        assert_eq!(class_of("Organizationsx"), 0);
+        assert_eq!(class_of("organizaçõe"), 0);
     }
 
     #[test]
