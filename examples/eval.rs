@@ -623,13 +623,9 @@ fn actor_report(docs: &[Doc], kb: &Kb, args: &Args) {
 /// The sentence-sized context where the matcher produced `actor`: the first
 /// mention of one of its names whose surroundings alone yield the actor.
 fn firing_context(article: &Article, kb: &Kb, actor: &str) -> String {
-    let mut text = String::new();
-    if let Some(t) = &article.title {
-        text.push_str(t);
-        text.push_str("\n\n");
-    }
-    text.push_str(&article.text);
-    let text = text.replace(['\u{2019}', '\u{2018}'], "'");
+    let text = article
+        .title_and_text()
+        .replace(['\u{2019}', '\u{2018}'], "'");
     let Some(idx) = kb.actors().iter().position(|a| a.canonical == actor) else {
         return String::new();
     };

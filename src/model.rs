@@ -31,6 +31,21 @@ pub struct Article {
     pub text: String,
 }
 
+impl Article {
+    /// The title, a blank line and the text: what entity and indicator
+    /// extraction read (a name in the headline counts).
+    pub fn title_and_text(&self) -> String {
+        let mut text =
+            String::with_capacity(self.text.len() + self.title.as_ref().map_or(0, String::len) + 2);
+        if let Some(t) = &self.title {
+            text.push_str(t);
+            text.push_str("\n\n");
+        }
+        text.push_str(&self.text);
+        text
+    }
+}
+
 /// Entities found in an article, already resolved to canonical values.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Entities {

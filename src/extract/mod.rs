@@ -138,15 +138,7 @@ const MAX_GAP: usize = 4;
 
 /// Returns the entities named in the article's title and text.
 pub fn entities(article: &Article, kb: &Kb) -> Entities {
-    let mut text = String::with_capacity(
-        article.text.len() + article.title.as_ref().map_or(0, String::len) + 2,
-    );
-    if let Some(t) = &article.title {
-        text.push_str(t);
-        text.push_str("\n\n");
-    }
-    text.push_str(&article.text);
-    entities_in_text(&text, kb)
+    entities_in_text(&article.title_and_text(), kb)
 }
 
 /// Returns the entities named in `text`.

@@ -213,10 +213,15 @@ pub fn is_target(text: &str, start: usize, end: usize, countries: &[(usize, usiz
     if ends_with(b"pro-") || ends_with(b"anti-") {
         return false;
     }
-    let after = phrase_after(&text[end..]);
-    let cue = match after {
-        After::Victims if attributed_before(text, start) => Cue::None,
-        After::Victims => Cue::Victims,
+    let cue = match phrase_after(&text[end..]) {
+        After::Victims => {
+            let before = &text[sentence_start(&text[..start])..start];
+            if in_last_words(before, ATTRIBUTION_BACK, ATTRIBUTING) {
+                Cue::None
+            } else {
+                Cue::Victims
+            }
+        }
         After::End => cue_before(text, start, countries),
         After::Other => Cue::None,
     };
@@ -400,14 +405,14 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
             break;
         }
         if is_in(TARGETING, w) {
-            return if negated_before(&text[from..at]) {
+            return if in_last_words(&text[from..at], NEGATION_BACK, NEGATION) {
                 Cue::None
             } else {
                 Cue::Targeting
             };
         }
         if is_in(VICTIM, w) {
-            return if placed && !negated_before(&text[from..at]) {
+            return if placed && !in_last_words(&text[from..at], NEGATION_BACK, NEGATION) {
                 Cue::Victims
             } else {
                 Cue::None
@@ -449,16 +454,18 @@ const NEGATIONS: &[&str] = &[
     "without",
 ];
 
-/// How many words before a cue [`negated_before`] looks at.
+/// How many words before a cue are looked at for a denial.
 const NEGATION_BACK: usize = 4;
 
-/// Returns true if and only if one of the last [`NEGATION_BACK`] words of
-/// `before` is one of the [`NEGATIONS`].
-fn negated_before(before: &str) -> bool {
+/// Returns true if and only if one of the last `n` words of `before`
+/// belongs to one of the `classes`: a denial before a cue
+/// ([`NEGATION_BACK`], [`NEGATIONS`]), an attribution before a country
+/// ([`ATTRIBUTION_BACK`], [`ATTRIBUTION`]).
+fn in_last_words(before: &str, n: usize, classes: u16) -> bool {
     super::words(before)
         .rev()
-        .take(NEGATION_BACK)
-        .any(|w| is_in(NEGATION, w))
+        .take(n)
+        .any(|w| is_in(classes, w))
 }
 
 /// Word classes of [`class_of`]: which lists a word is on.
@@ -471,20 +478,23 @@ const FOLLOWER: u16 = 1 << 5;
 const NEGATION: u16 = 1 << 6;
 const ATTRIBUTING: u16 = 1 << 7;
 
+/// Each word list with its class.
+const LISTS: [(&[&str], u16); 8] = [
+    (VICTIM_NOUNS, VICTIM),
+    (QUALIFIERS, QUALIFIER),
+    (TARGET_CUES, TARGETING),
+    (PLACE, PLACE_WORD),
+    (GLUE, GLUE_WORD),
+    (FOLLOWERS, FOLLOWER),
+    (NEGATIONS, NEGATION),
+    (ATTRIBUTION, ATTRIBUTING),
+];
+
 /// Every listed word with the classes it belongs to.
 static CLASSES: std::sync::LazyLock<rustc_hash::FxHashMap<&'static [u8], u16>> =
     std::sync::LazyLock::new(|| {
         let mut m = rustc_hash::FxHashMap::default();
-        for (list, class) in [
-            (VICTIM_NOUNS, VICTIM),
-            (QUALIFIERS, QUALIFIER),
-            (TARGET_CUES, TARGETING),
-            (PLACE, PLACE_WORD),
-            (GLUE, GLUE_WORD),
-            (FOLLOWERS, FOLLOWER),
-            (NEGATIONS, NEGATION),
-            (ATTRIBUTION, ATTRIBUTING),
-        ] {
+        for (list, class) in LISTS {
             for w in list {
                 *m.entry(w.as_bytes()).or_insert(0) |= class;
             }
@@ -543,18 +553,8 @@ const ATTRIBUTION: &[&str] = &[
     "employed",
 ];
 
-/// How many words before a country [`attributed_before`] looks at.
+/// How many words before a country are looked at for an attribution word.
 const ATTRIBUTION_BACK: usize = 5;
-
-/// Returns true if and only if one of the [`ATTRIBUTION`] words stands
-/// within [`ATTRIBUTION_BACK`] words before `text[start..]`, in its sentence.
-fn attributed_before(text: &str, start: usize) -> bool {
-    let sentence = &text[sentence_start(&text[..start])..start];
-    super::words(sentence)
-        .rev()
-        .take(ATTRIBUTION_BACK)
-        .any(|w| is_in(ATTRIBUTING, w))
-}
 
 /// Stems of the words of attack that make victims of the organisations of a
 /// sentence ("claimed access to a Malaysian logistics company", "the Saudi
@@ -700,16 +700,7 @@ mod tests {
     /// Every listed word fits the look-up buffer and is found in any case.
     #[test]
     fn every_listed_word_has_its_class() {
-        for (list, class) in [
-            (VICTIM_NOUNS, VICTIM),
-            (QUALIFIERS, QUALIFIER),
-            (TARGET_CUES, TARGETING),
-            (PLACE, PLACE_WORD),
-            (GLUE, GLUE_WORD),
-            (FOLLOWERS, FOLLOWER),
-            (NEGATIONS, NEGATION),
-            (ATTRIBUTION, ATTRIBUTING),
-        ] {
+        for (list, class) in LISTS {
             for w in list {
                 assert!(w.len() <= LONGEST_WORD, "{w}");
                 assert_eq!(*w, w.to_lowercase(), "lists are lower case");

@@ -5,7 +5,7 @@
 use super::schema::{add_indicators, to_document, FileStamp};
 use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
-use crate::extract::entities;
+use crate::extract::entities_in_text;
 use crate::ingest::discover::{discover, FileEntry};
 use crate::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
 use crate::kb::Kb;
@@ -316,7 +316,9 @@ fn process(
         Ok(a) => a,
         Err(e) => return skip(e),
     };
-    let ents = entities(&article, kb);
+    // Entities and indicators read the same title-and-text: built once.
+    let text = article.title_and_text();
+    let ents = entities_in_text(&text, kb);
     let stamp = FileStamp {
         path: &path,
         hash: &hash,
@@ -325,7 +327,11 @@ fn process(
         kb: kb.fingerprint(),
     };
     let mut doc = to_document(fields, &stamp, &article, &ents);
-    add_indicators(fields, &mut doc, &crate::ioc::indicators(&article));
+    add_indicators(
+        fields,
+        &mut doc,
+        &crate::ioc::scan(&text, article.url.as_deref()),
+    );
     Outcome::Doc {
         path,
         doc: Box::new(doc),

@@ -16,15 +16,7 @@ use crate::model::{Article, Indicators};
 /// Returns the indicators named in the article's title and text. The
 /// article's own URL, and anything on its site, is left out.
 pub fn indicators(article: &Article) -> Indicators {
-    let mut text = String::with_capacity(
-        article.text.len() + article.title.as_ref().map_or(0, String::len) + 2,
-    );
-    if let Some(t) = &article.title {
-        text.push_str(t);
-        text.push_str("\n\n");
-    }
-    text.push_str(&article.text);
-    scan(&text, article.url.as_deref())
+    scan(&article.title_and_text(), article.url.as_deref())
 }
 
 /// The run of bytes `keep` accepts around `b[from..to]`: its start is found

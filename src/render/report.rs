@@ -273,11 +273,12 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
             },
         )
     };
-    let top_of = |shown: usize, all: usize, what: &str| {
+    // "<lead>: top 10 of 14." when the chart shows fewer than all values.
+    let top_of = |shown: usize, all: usize, lead: &str| {
         if shown < all {
-            format!("Reports naming each {what}: top {shown} of {all}.")
+            format!("{lead}: top {shown} of {all}.")
         } else {
-            format!("Reports naming each {what}.")
+            format!("{lead}.")
         }
     };
     let ident = |v: &str| v.to_string();
@@ -285,14 +286,22 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         w,
         "actors",
         "Top actors",
-        &top_of(r.actors.len(), r.distinct.actors, "actor"),
+        &top_of(
+            r.actors.len(),
+            r.distinct.actors,
+            "Reports naming each actor",
+        ),
         &bars("Top actors", ACTOR, &pairs(&r.actors, ident)),
     )?;
     card(
         w,
         "sectors",
         "Top sectors",
-        &top_of(r.sectors.len(), r.distinct.sectors, "targeted sector"),
+        &top_of(
+            r.sectors.len(),
+            r.distinct.sectors,
+            "Reports naming each targeted sector",
+        ),
         &bars(
             "Top sectors",
             SECTOR,
@@ -303,7 +312,11 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         w,
         "countries",
         "Countries named",
-        &top_of(r.countries.len(), r.distinct.countries, "country"),
+        &top_of(
+            r.countries.len(),
+            r.distinct.countries,
+            "Reports naming each country",
+        ),
         &bars(
             "Countries named",
             COUNTRY,
@@ -314,13 +327,10 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         w,
         "targets",
         "Target countries",
-        &format!(
-            "Reports naming each country as the place of the victims{}.",
-            if r.targets.len() < r.distinct.targets {
-                format!(": top {} of {}", r.targets.len(), r.distinct.targets)
-            } else {
-                String::new()
-            }
+        &top_of(
+            r.targets.len(),
+            r.distinct.targets,
+            "Reports naming each country as the place of the victims",
         ),
         &bars(
             "Target countries",
@@ -332,13 +342,10 @@ fn charts_html(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
         w,
         "origins",
         "Attributed origins",
-        &format!(
-            "Reports naming an actor attributed to each country{}.",
-            if r.origins.len() < r.distinct.origins {
-                format!(": top {} of {}", r.origins.len(), r.distinct.origins)
-            } else {
-                String::new()
-            }
+        &top_of(
+            r.origins.len(),
+            r.distinct.origins,
+            "Reports naming an actor attributed to each country",
         ),
         &bars(
             "Attributed origins",
