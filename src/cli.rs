@@ -49,6 +49,27 @@ pub enum Command {
     Report(ReportArgs),
     /// Manage the knowledge base (import MISP or ATT&CK actor catalogues).
     Kb(KbArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `threatdex man > threatdex.1`, or a
+    /// subcommand's page: `threatdex man search > threatdex-search.1`.
+    Man(ManArgs),
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print instead of the main one.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub command: Option<String>,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `report`.
@@ -72,6 +93,9 @@ pub struct ReportArgs {
     /// Title of the report page.
     #[arg(long)]
     pub title: Option<String>,
+    /// Replace --out even if it is a file threatdex did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `actor`.
@@ -127,16 +151,19 @@ pub struct IndexArgs {
     /// No progress bar and no warnings on stderr.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Extraction threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
-    pub threads: usize,
+    /// Extraction threads, 1 to 1024 [default: one per core].
+    #[arg(long, short = 'j', value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
     /// Skip files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     pub max_size: u64,
     /// Seconds between commits during a long run (a kill loses at most this much).
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub commit_every: u64,
-    /// Delete the index and build it again from scratch.
+    /// Build the index again from scratch: removes the index's own files
+    /// first (never anything else in the directory) and keeps a catalogue
+    /// imported with `kb import`.
     #[arg(long)]
     pub rebuild: bool,
 }
@@ -215,9 +242,12 @@ pub struct FacetsArgs {
     /// Two-way table of two dimensions, e.g. actor,sector.
     #[arg(long, value_name = "ROWS,COLUMNS")]
     pub cross: Vec<String>,
-    /// Values shown per dimension.
-    #[arg(long, default_value_t = 10)]
-    pub top: usize,
+    /// Values shown per dimension [default: 10]. For year, quarter and
+    /// month: the last N periods, the earlier reports counted in one
+    /// "before …" bucket (without --top, --since or --until, a few early
+    /// outliers cut off by empty periods are folded the same way).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
     /// Print counts as JSON.
     #[arg(long, group = "format")]
     pub json: bool,
@@ -264,6 +294,9 @@ pub struct ExportArgs {
     /// Write a STIX 2.1 bundle (JSON) to this file; `-` for stdout.
     #[arg(long, value_name = "FILE", required = true)]
     pub stix: PathBuf,
+    /// Replace the file even if threatdex did not write it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `extract`.
@@ -277,8 +310,46 @@ pub struct ExtractArgs {
     pub json: bool,
 }
 
-/// Parses a `YYYY-MM-DD` calendar date.
+/// Parses a `YYYY-MM-DD` calendar date. A date of the right form that the
+/// calendar does not have (`2024-02-30`) is called that, not a wrong format.
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a valid date (expected YYYY-MM-DD)"))
+    let t = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = t.split('-').collect();
+    let well_formed = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[0].len() == 4
+        && parts[1].len() <= 2
+        && parts[2].len() <= 2;
+    if well_formed {
+        let month: u32 = parts[1].parse().unwrap_or(0);
+        if !(1..=12).contains(&month) {
+            return Err(format!("{s:?}: there is no month {month}"));
+        }
+        return Err(format!("{s:?}: no such day (that month has fewer days)"));
+    }
+    Err(format!("{s:?} is not a valid date (expected YYYY-MM-DD)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+
+    #[test]
+    fn dates_are_parsed_and_impossible_days_named() {
+        assert_eq!(parse_day(" 2024-02-29 ").unwrap().to_string(), "2024-02-29");
+        assert!(parse_day("2024-02-30").unwrap_err().contains("no such day"));
+        assert!(parse_day("2023-02-29").unwrap_err().contains("no such day"));
+        assert!(parse_day("2024-13-01").unwrap_err().contains("no month 13"));
+        assert!(parse_day("2024/02/01")
+            .unwrap_err()
+            .contains("expected YYYY-MM-DD"));
+        assert!(parse_day("yesterday")
+            .unwrap_err()
+            .contains("expected YYYY-MM-DD"));
+    }
 }

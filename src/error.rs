@@ -29,6 +29,35 @@ pub enum Error {
         /// Version this build writes.
         expected: u32,
     },
+    /// The index location holds files threatdex did not write.
+    #[error(
+        "{path} is not empty and is not a threatdex index (it holds {example:?}): \
+         threatdex writes an index only into a new or empty directory, or one it \
+         created; choose another --index DIR"
+    )]
+    ForeignDir {
+        /// The directory given.
+        path: PathBuf,
+        /// One of the entries found there.
+        example: String,
+    },
+    /// The index location is a file, not a directory.
+    #[error("{0} is a file, not an index directory: choose another --index DIR")]
+    NotADirectory(PathBuf),
+    /// The index would be written into (or above) a folder being indexed.
+    #[error(
+        "the index at {index} would sit inside {root}, which is being indexed: \
+         keep the index elsewhere, or in a subfolder of its own (the walk skips it)"
+    )]
+    IndexInsideInput {
+        /// The index directory.
+        index: PathBuf,
+        /// The walked path that contains it.
+        root: PathBuf,
+    },
+    /// A path given on the command line does not exist.
+    #[error("{0}: no such file or directory")]
+    NotFound(PathBuf),
     /// Another process holds the index writer lock.
     #[error("the index at {0} is being written by another process")]
     Locked(PathBuf),
@@ -66,9 +95,17 @@ impl Error {
     }
 
     /// Returns true if and only if the error comes from what the user typed
-    /// (a query or a filter), so the binary exits with status 2.
+    /// (a query, a filter, an index location that cannot be used), so the
+    /// binary exits with status 2.
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Query(_) | Error::Filter(_))
+        matches!(
+            self,
+            Error::Query(_)
+                | Error::Filter(_)
+                | Error::ForeignDir { .. }
+                | Error::NotADirectory(_)
+                | Error::IndexInsideInput { .. }
+        )
     }
 }
 

@@ -22,6 +22,44 @@ pub fn facets(
     dims: &[Dimension],
     top: usize,
 ) -> Result<FacetResults> {
+    facets_in_range(searcher, query, dims, top, TimeRange::All)
+}
+
+/// Which time buckets a timeline shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeRange {
+    /// Every bucket from the first dated report to the last.
+    All,
+    /// The last `n` buckets; earlier reports are counted in one
+    /// `before …` bucket.
+    Last(usize),
+    /// The span holding most reports: when a timeline would run past
+    /// [`AUTO_MAX_BUCKETS`] buckets, the early reports that a long empty
+    /// stretch (at least a quarter of the timeline after it) sets apart from
+    /// the rest, if they are at most [`AUTO_FOLD_SHARE`] of the dated
+    /// reports (a stray page from 2001 in a collection of recent reports),
+    /// are counted in one `before …` bucket.
+    Auto,
+}
+
+/// A timeline longer than this is trimmed by [`TimeRange::Auto`].
+pub const AUTO_MAX_BUCKETS: usize = 24;
+
+/// The largest share of dated reports [`TimeRange::Auto`] folds away.
+pub const AUTO_FOLD_SHARE: f64 = 0.05;
+
+/// The label prefix of the bucket that counts the reports before a
+/// timeline's first shown period: `before 2019-01`.
+pub const BEFORE_PREFIX: &str = "before ";
+
+/// Like [`facets`], with the time buckets bounded by `range`.
+pub fn facets_in_range(
+    searcher: &Searcher,
+    query: &dyn Query,
+    dims: &[Dimension],
+    top: usize,
+    range: TimeRange,
+) -> Result<FacetResults> {
     let collector = DimensionCounts {
         roots: dims.iter().map(|d| d.name().to_string()).collect(),
     };
@@ -29,7 +67,7 @@ pub fn facets(
     let facets = dims
         .iter()
         .zip(counts)
-        .map(|(&d, values)| (d.name().to_string(), finish(values, d, top)))
+        .map(|(&d, values)| (d.name().to_string(), finish(values, d, top, range)))
         .collect();
     Ok(FacetResults {
         total: total as u64,
@@ -40,14 +78,19 @@ pub fn facets(
 
 /// Sorts one dimension's counts: time buckets in order without holes,
 /// other values by count.
-fn finish(counts: HashMap<String, u64>, dim: Dimension, top: usize) -> Vec<FacetCount> {
+fn finish(
+    counts: HashMap<String, u64>,
+    dim: Dimension,
+    top: usize,
+    range: TimeRange,
+) -> Vec<FacetCount> {
     let mut list: Vec<FacetCount> = counts
         .into_iter()
         .map(|(value, count)| FacetCount { value, count })
         .collect();
     if dim.is_time() {
         list.sort_by(|a, b| a.value.cmp(&b.value));
-        return fill_time_gaps(dim, list);
+        return fold_early(fill_time_gaps(dim, list), range);
     }
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     list.truncate(top);
@@ -176,6 +219,62 @@ impl SegmentCollector for DimensionSegment {
     }
 }
 
+/// Bounds a gap-free timeline as `range` says: the buckets before the first
+/// one kept become a single `before <first kept>` bucket at the front (left
+/// out when it would count nothing).
+pub fn fold_early(list: Vec<FacetCount>, range: TimeRange) -> Vec<FacetCount> {
+    let cut = match range {
+        TimeRange::All => 0,
+        TimeRange::Last(n) => list.len().saturating_sub(n.max(1)),
+        TimeRange::Auto => {
+            if list.len() <= AUTO_MAX_BUCKETS {
+                0
+            } else {
+                let dated: u64 = list.iter().map(|b| b.count).sum();
+                let allowed = (dated as f64 * AUTO_FOLD_SHARE).floor() as u64;
+                // Outliers are reports cut off from the body of the
+                // timeline by empty periods: the cut goes where the last
+                // empty run before the body ends, within the share.
+                let mut folded = 0u64;
+                let mut cut = 0;
+                let mut gap_start = 0;
+                for (i, b) in list.iter().enumerate() {
+                    if b.count == 0 {
+                        if i == 0 || list[i - 1].count > 0 {
+                            gap_start = i;
+                        }
+                        continue;
+                    }
+                    // A gap that sets the early reports apart is long: a
+                    // quarter of what follows it, and at least three periods.
+                    let gap = i - gap_start;
+                    if i > 0 && list[i - 1].count == 0 && gap >= 3.max((list.len() - i) / 4) {
+                        cut = i;
+                    }
+                    folded += b.count;
+                    if folded > allowed {
+                        break;
+                    }
+                }
+                cut.min(list.len().saturating_sub(1))
+            }
+        }
+    };
+    if cut == 0 {
+        return list;
+    }
+    let earlier: u64 = list[..cut].iter().map(|b| b.count).sum();
+    let mut out = Vec::with_capacity(list.len() - cut + 1);
+    if earlier > 0 {
+        out.push(FacetCount {
+            value: format!("{BEFORE_PREFIX}{}", list[cut].value),
+            count: earlier,
+        });
+    }
+    out.extend(list.into_iter().skip(cut));
+    out
+}
+
 /// Inserts zero-count buckets between the first and last year or month.
 pub fn fill_time_gaps(dim: Dimension, list: Vec<FacetCount>) -> Vec<FacetCount> {
     let (Some(first), Some(last)) = (list.first(), list.last()) else {
@@ -300,5 +399,105 @@ mod tests {
         let filled = fill_time_gaps(Dimension::Year, vec![fc("2019", 1), fc("2022", 3)]);
         assert_eq!(filled.len(), 4);
         assert_eq!(filled[2], fc("2021", 0));
+    }
+}
+
+#[cfg(test)]
+mod time_range_tests {
+    use super::*;
+
+    fn months(counts: &[(&str, u64)]) -> Vec<FacetCount> {
+        counts
+            .iter()
+            .map(|(v, c)| FacetCount {
+                value: v.to_string(),
+                count: *c,
+            })
+            .collect()
+    }
+
+    fn timeline() -> Vec<FacetCount> {
+        // One stray report in 2001-03, then 30 busy months from 2022-01.
+        let mut list = vec![("2001-03".to_string(), 1)];
+        for i in 0..30u32 {
+            list.push((
+                format!("{:04}-{:02}", 2022 + i / 12, i % 12 + 1),
+                5 + u64::from(i % 3),
+            ));
+        }
+        let list = list
+            .into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        fill_time_gaps(Dimension::Month, list)
+    }
+
+    #[test]
+    fn auto_folds_a_stray_early_report_into_one_bucket() {
+        let full = timeline();
+        assert!(full.len() > 200, "{}", full.len());
+        let shown = fold_early(full.clone(), TimeRange::Auto);
+        assert_eq!(shown[0].value, "before 2022-01");
+        assert_eq!(shown[0].count, 1);
+        assert_eq!(shown[1].value, "2022-01");
+        assert_eq!(shown.len(), 31);
+        let sum = |l: &[FacetCount]| l.iter().map(|b| b.count).sum::<u64>();
+        assert_eq!(sum(&shown), sum(&full), "nothing is lost");
+    }
+
+    #[test]
+    fn auto_keeps_short_or_evenly_spread_timelines() {
+        let short = months(&[("2024-01", 2), ("2024-02", 0), ("2024-03", 1)]);
+        assert_eq!(fold_early(short.clone(), TimeRange::Auto), short);
+        // Even spread over 40 months: no report stands apart.
+        let even: Vec<FacetCount> = (0..40u32)
+            .map(|i| FacetCount {
+                value: format!("{:04}-{:02}", 2020 + i / 12, i % 12 + 1),
+                count: 1,
+            })
+            .collect();
+        assert_eq!(fold_early(even.clone(), TimeRange::Auto), even);
+        // Sparse reports with short gaps between them are no outliers either.
+        let sparse: Vec<FacetCount> = (0..40u32)
+            .map(|i| FacetCount {
+                value: format!("{:04}-{:02}", 2020 + i / 12, i % 12 + 1),
+                count: u64::from(i % 3 == 0),
+            })
+            .collect();
+        assert_eq!(fold_early(sparse.clone(), TimeRange::Auto), sparse);
+        // An early run that is more than 5% of the reports is no outlier.
+        let mut early = months(&[("2001-01", 6), ("2001-02", 6)]);
+        early.extend(timeline().into_iter().skip(1));
+        let full = fill_time_gaps(Dimension::Month, early);
+        assert_eq!(fold_early(full.clone(), TimeRange::Auto), full);
+    }
+
+    #[test]
+    fn last_n_keeps_the_newest_buckets() {
+        let list = months(&[
+            ("2024-01", 2),
+            ("2024-02", 0),
+            ("2024-03", 1),
+            ("2024-04", 4),
+        ]);
+        let shown = fold_early(list.clone(), TimeRange::Last(2));
+        assert_eq!(
+            shown,
+            months(&[("before 2024-03", 2), ("2024-03", 1), ("2024-04", 4)])
+        );
+        assert_eq!(fold_early(list.clone(), TimeRange::Last(usize::MAX)), list);
+        // Folding nothing but empty buckets adds no bucket.
+        let shown = fold_early(
+            months(&[("2024-01", 0), ("2024-02", 3)]),
+            TimeRange::Last(1),
+        );
+        assert_eq!(shown, months(&[("2024-02", 3)]));
+        assert_eq!(fold_early(list, TimeRange::Last(0)).len(), 2);
+    }
+
+    #[test]
+    fn all_changes_nothing() {
+        let full = timeline();
+        assert_eq!(fold_early(full.clone(), TimeRange::All), full);
     }
 }

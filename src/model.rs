@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The kind of source a report was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -340,4 +340,98 @@ pub struct FacetResults {
     pub facets: Vec<(String, Vec<FacetCount>)>,
     /// Cross-tabulations, if any were requested.
     pub cross: Vec<CrossTab>,
+}
+
+/// Prefix of a stored path whose bytes are not UTF-8 (see [`path_key`]).
+/// No canonical path starts with it: they start with `/` (Unix) or a drive
+/// or `\\` (Windows).
+const BYTES_KEY_PREFIX: &str = "bytes:";
+
+/// The string a file's path is stored under in the index: the path itself
+/// when it is UTF-8, else `bytes:` and the path's bytes with every byte
+/// outside printable ASCII (and the backslash) written `\xHH`.
+///
+/// The form round-trips through [`path_from_key`], so a file whose name is
+/// not UTF-8 is opened again from what is stored, and two such names never
+/// collide (a lossy conversion would map both to the same U+FFFD string and
+/// lose one of the documents).
+pub fn path_key(path: &Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write as _;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::from(BYTES_KEY_PREFIX);
+        for &b in path.as_os_str().as_bytes() {
+            if b.is_ascii_graphic() && b != b'\\' || b == b' ' {
+                out.push(b as char);
+            } else {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows names that are not UTF-16 text (unpaired surrogates) are
+        // the only ones without a UTF-8 form; they are stored lossily.
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// The path a stored key names: the inverse of [`path_key`].
+pub fn path_from_key(key: &str) -> PathBuf {
+    #[cfg(unix)]
+    if let Some(escaped) = key.strip_prefix(BYTES_KEY_PREFIX) {
+        use std::os::unix::ffi::OsStringExt;
+        let b = escaped.as_bytes();
+        let mut bytes = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = b
+                .get(i + 2..i + 4)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (b[i], b.get(i + 1), hex) {
+                (b'\\', Some(b'x'), Some(v)) => {
+                    bytes.push(v);
+                    i += 4;
+                }
+                (c, _, _) => {
+                    bytes.push(c);
+                    i += 1;
+                }
+            }
+        }
+        return PathBuf::from(std::ffi::OsString::from_vec(bytes));
+    }
+    PathBuf::from(key)
+}
+
+#[cfg(test)]
+mod path_key_tests {
+    use super::*;
+
+    #[test]
+    fn utf8_paths_are_stored_as_they_are() {
+        let p = Path::new("/data/reports/Volt Typhoon \\ 2024 %41.html");
+        assert_eq!(path_key(p), p.to_str().unwrap());
+        assert_eq!(path_from_key(&path_key(p)), p);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_paths_round_trip_without_collisions() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let a = Path::new(OsStr::from_bytes(b"/r/caf\xe9 \\x41.txt"));
+        let b = Path::new(OsStr::from_bytes(b"/r/caf\xe8 \\x41.txt"));
+        let (ka, kb) = (path_key(a), path_key(b));
+        assert_ne!(ka, kb);
+        assert_eq!(ka, "bytes:/r/caf\\xe9 \\x5cx41.txt");
+        assert_eq!(path_from_key(&ka), a);
+        assert_eq!(path_from_key(&kb), b);
+    }
 }

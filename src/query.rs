@@ -134,7 +134,8 @@ impl Filters {
                     .join(", ")
             ))),
             Resolved::Unknown => Err(Error::Filter(format!(
-                "unknown actor {name:?} (try `threatdex actor {name}` or a canonical name)"
+                "unknown actor {name:?}{}",
+                crate::kb::suggest::did_you_mean(&kb.nearest_actor_names(name, 3))
             ))),
         };
         let country = |name: &String| {

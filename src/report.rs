@@ -244,7 +244,10 @@ pub fn compute(
         }
     };
     let reports = if total > 0 && opts.reports > 0 {
-        let mut r = crate::search::search(searcher, fields, plan, query_text, opts.reports)?;
+        // No more than there are reports: a huge --reports must not size a
+        // collector's buffer.
+        let wanted = opts.reports.min(total as usize);
+        let mut r = crate::search::search(searcher, fields, plan, query_text, wanted)?;
         r.hits.truncate(opts.reports);
         r.hits
     } else {

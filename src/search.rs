@@ -21,7 +21,8 @@ pub fn search(
     query_text: Option<&str>,
     limit: usize,
 ) -> Result<SearchResults> {
-    let limit = limit.max(1);
+    // Never more than the index holds: the collectors size buffers by it.
+    let limit = limit.min(searcher.num_docs() as usize).max(1);
     let (total, ranked): (usize, Vec<(Option<f32>, DocAddress)>) = if plan.text.is_some() {
         let (count, top) = searcher.search(
             &plan.query,

@@ -7,7 +7,7 @@ mod util;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use util::Env;
+use util::{corpus, Env};
 
 /// Value → count of one facet of a `facets --json` answer.
 fn counts(res: &Value, field: &str) -> BTreeMap<String, u64> {
@@ -418,4 +418,42 @@ fn every_search_filter_restricts_the_counts() {
             _ => {}
         }
     }
+}
+
+/// A stray old page does not stretch the timeline over decades: it is
+/// counted in one "before …" bucket, and --top and --since choose the range.
+#[test]
+fn time_buckets_fold_early_outliers_and_honour_top() {
+    let env = Env::new();
+    let stray = env.write(
+        "extra/2001-old-page.txt",
+        "An old page about worms\nDate: 2001-03-05\n\nCode Red spread across the internet.",
+    );
+    env.ok(&["index", "--quiet", corpus().to_str().unwrap()]);
+    env.ok(&[
+        "index",
+        "--quiet",
+        stray.parent().unwrap().to_str().unwrap(),
+    ]);
+    let res = env.json(&["facets", "--by", "month", "--by", "year"]);
+    let months = res["facets"]["month"].as_array().unwrap();
+    let first = months[0]["value"].as_str().unwrap();
+    assert!(first.starts_with("before 20"), "{first}");
+    assert_eq!(months[0]["count"], 1, "{res}");
+    assert!(months.len() < 120, "{} buckets", months.len());
+    let sum: u64 = months.iter().map(|m| m["count"].as_u64().unwrap()).sum();
+    let years: u64 = counts(&res, "year").values().sum();
+    assert_eq!(sum, years, "nothing is lost by folding");
+    // --top N: the last N months, the rest folded.
+    let res = env.json(&["facets", "--by", "month", "--top", "3"]);
+    let months = res["facets"]["month"].as_array().unwrap();
+    assert_eq!(months.len(), 4, "{res}");
+    assert!(months[0]["value"].as_str().unwrap().starts_with("before "));
+    // --since chooses the range: every month from there, nothing folded.
+    let res = env.json(&["facets", "--by", "month", "--since", "2001-01-01"]);
+    let months = res["facets"]["month"].as_array().unwrap();
+    assert_eq!(months[0]["value"], "2001-03", "{}", months[0]);
+    // The human table shows the folded bucket as its first row.
+    let out = env.ok(&["facets", "--by", "month"]);
+    assert!(out.contains("\n  before 20"), "{out}");
 }

@@ -51,7 +51,11 @@ pub fn run(dir: &Path, args: ActorArgs) -> Result<ExitCode> {
             list
         }
         Resolved::Unknown => {
-            return Err(threatdex::Error::Filter(format!("no actor is called {name:?}")).into());
+            return Err(threatdex::Error::Filter(format!(
+                "no actor is called {name:?}{}",
+                threatdex::kb::suggest::did_you_mean(&kb.nearest_actor_names(&name, 3))
+            ))
+            .into());
         }
     };
     let stats: Vec<Option<ActorStats>> = match &handle {

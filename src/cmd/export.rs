@@ -1,6 +1,6 @@
 //! `threatdex export`: writes the matching reports as a STIX 2.1 bundle.
 
-use super::QueryContext;
+use super::{write_output, QueryContext};
 use crate::cli::ExportArgs;
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -8,6 +8,21 @@ use std::path::Path;
 use std::process::ExitCode;
 use threatdex::ioc::stix;
 use threatdex::render::json;
+
+/// Returns true if and only if `old` is a STIX bundle threatdex wrote: its
+/// id is a version-5 (name-based) UUID, as threatdex makes them; other tools
+/// use random (version 4) ids.
+fn is_our_bundle(old: &[u8]) -> bool {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(old) else {
+        return false;
+    };
+    v["type"] == "bundle"
+        && v["id"]
+            .as_str()
+            .and_then(|id| id.strip_prefix("bundle--"))
+            .and_then(|u| uuid::Uuid::parse_str(u).ok())
+            .is_some_and(|u| u.get_version_num() == 5)
+}
 
 pub fn run(dir: &Path, args: ExportArgs) -> Result<ExitCode> {
     let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
@@ -20,7 +35,7 @@ pub fn run(dir: &Path, args: ExportArgs) -> Result<ExitCode> {
         out.write_all(&bytes)?;
         out.flush()?;
     } else {
-        std::fs::write(&args.stix, &bytes)
+        write_output(&args.stix, &bytes, is_our_bundle, args.force)
             .with_context(|| format!("writing the bundle to {}", args.stix.display()))?;
         eprintln!(
             "wrote {} ({} reports, {} objects)",

@@ -11,14 +11,29 @@ use threatdex::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_
 use threatdex::render::{display_path, human, json};
 
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
+    // A path that does not exist is an error, not an empty result.
+    for p in &args.paths {
+        match std::fs::metadata(p) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(threatdex::Error::NotFound(p.clone()).into())
+            }
+            Err(e) => return Err(threatdex::Error::io(p, e).into()),
+        }
+    }
     let kb = load_kb(None)?;
     let found = discover(&args.paths);
     let mut out = std::io::stdout().lock();
     for e in &found.errors {
-        eprintln!("threatdex: {}: {}", e.path.display(), e.reason);
+        let shown = display_path(&threatdex::model::path_key(&e.path));
+        if args.json {
+            json::extract_skipped(&mut out, &shown, &e.reason)?;
+        } else {
+            eprintln!("threatdex: skipped {shown}: {}", e.reason);
+        }
     }
     for f in &found.files {
-        let shown = display_path(&f.path.to_string_lossy());
+        let shown = display_path(&threatdex::model::path_key(&f.path));
         let article = if f.size > DEFAULT_MAX_BYTES {
             Err(SkipReason::TooLarge {
                 size: f.size,

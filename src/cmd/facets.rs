@@ -6,8 +6,12 @@ use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use threatdex::facets::TimeRange;
 use threatdex::index::schema::Dimension;
 use threatdex::render::{human, json, table};
+
+/// Values per dimension without --top.
+const DEFAULT_TOP: usize = 10;
 
 fn dimension(name: &str) -> Result<Dimension> {
     Dimension::from_name(name)
@@ -40,7 +44,14 @@ pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
     }
     let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
     let searcher = &q.searcher;
-    let mut results = threatdex::facets::facets(searcher, &*q.plan.query, &dims, args.top)?;
+    let top = args.top.unwrap_or(DEFAULT_TOP);
+    let range = match args.top {
+        Some(n) => TimeRange::Last(n),
+        None if args.filters.since.is_some() || args.filters.until.is_some() => TimeRange::All,
+        None => TimeRange::Auto,
+    };
+    let mut results =
+        threatdex::facets::facets_in_range(searcher, &*q.plan.query, &dims, top, range)?;
     for (r, c) in crosses {
         results.cross.push(threatdex::facets::cross(
             searcher,
@@ -48,7 +59,7 @@ pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
             &*q.plan.query,
             r,
             c,
-            args.top,
+            top,
         )?);
     }
     let mut out = std::io::stdout().lock();

@@ -1,6 +1,5 @@
 //! `threatdex index`: runs the indexer with a progress bar and prints the summary.
 
-use super::load_kb;
 use crate::cli::IndexArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -10,8 +9,9 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use threatdex::index::imported_actors_in;
 use threatdex::index::indexer::{index_paths, IndexOptions, Progress};
-use threatdex::index::IndexHandle;
+use threatdex::kb::Kb;
 use threatdex::model::Skipped;
 use threatdex::render::{display_path, human, json};
 
@@ -37,7 +37,7 @@ impl Progress for Bar {
         }
         let line = format!(
             "skipped {}: {}",
-            display_path(&s.path.to_string_lossy()),
+            display_path(&threatdex::model::path_key(&s.path)),
             s.reason
         );
         match &self.bar {
@@ -48,16 +48,10 @@ impl Progress for Bar {
 }
 
 pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
-    if args.rebuild && dir.join("meta.json").exists() {
-        std::fs::remove_dir_all(dir)
-            .with_context(|| format!("removing the old index at {}", dir.display()))?;
-    }
-    // The imported catalogue (if any) lives in the index directory.
-    let kb = match IndexHandle::open(dir) {
-        Ok(h) => load_kb(Some(&h))?,
-        Err(threatdex::Error::NoIndex(_)) => load_kb(None)?,
-        Err(e) => return Err(e).context("opening the index"),
-    };
+    // The imported catalogue (if any) lives in the index directory, and
+    // outlives --rebuild.
+    let imported = imported_actors_in(dir).context("reading the imported knowledge base")?;
+    let kb = Kb::with_extra_actors(imported.as_deref()).context("loading the knowledge base")?;
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
@@ -71,10 +65,14 @@ pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {pos}/{len} files {wide_bar} {per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {rate} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} files/s", state.per_sec());
+                    },
+                ),
         );
         b.enable_steady_tick(Duration::from_millis(120));
         b
@@ -84,9 +82,10 @@ pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
         quiet: args.quiet,
     };
     let opts = IndexOptions::new()
-        .threads(args.threads)
+        .threads(args.threads.map_or(0, usize::from))
         .max_bytes(args.max_size.saturating_mul(1024 * 1024))
-        .commit_interval(Duration::from_secs(args.commit_every.max(1)));
+        .commit_interval(Duration::from_secs(args.commit_every.max(1)))
+        .rebuild(args.rebuild);
     let report = index_paths(dir, &args.paths, &kb, &opts, &progress, &stop)
         .with_context(|| format!("indexing into {}", dir.display()))?;
     if let Some(b) = &progress.bar {

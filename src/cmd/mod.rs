@@ -2,6 +2,7 @@
 //! helpers they share (index location, knowledge base, output style).
 
 mod actor;
+mod docs;
 mod export;
 mod extract;
 mod facets;
@@ -23,17 +24,19 @@ use threatdex::render::human::Style;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let dir = index_dir(cli.index)?;
+    let dir = || index_dir(cli.index);
     match cli.command {
-        Command::Index(a) => index::run(&dir, a),
-        Command::Search(a) => search::run(&dir, a),
-        Command::Facets(a) => facets::run(&dir, a),
-        Command::Iocs(a) => iocs::run(&dir, a),
-        Command::Export(a) => export::run(&dir, a),
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man(a) => docs::man(a.command.as_deref()),
+        Command::Index(a) => index::run(&dir()?, a),
+        Command::Search(a) => search::run(&dir()?, a),
+        Command::Facets(a) => facets::run(&dir()?, a),
+        Command::Iocs(a) => iocs::run(&dir()?, a),
+        Command::Export(a) => export::run(&dir()?, a),
         Command::Extract(a) => extract::run(a),
-        Command::Actor(a) => actor::run(&dir, a),
-        Command::Report(a) => report::run(&dir, a),
-        Command::Kb(a) => kb::run(&dir, a),
+        Command::Actor(a) => actor::run(&dir()?, a),
+        Command::Report(a) => report::run(&dir()?, a),
+        Command::Kb(a) => kb::run(&dir()?, a),
     }
 }
 
@@ -87,6 +90,44 @@ impl QueryContext {
             searcher,
         })
     }
+}
+
+/// Writes `bytes` to the file `path` that the user named as an output.
+///
+/// A file that is already there is replaced only when `is_ours` recognises
+/// it as something threatdex wrote before (a report page, a bundle), or with
+/// `force`: threatdex never overwrites a file it did not create. The new
+/// content goes to a temporary file beside it first and is renamed into
+/// place, so an interrupted write leaves the old file whole.
+fn write_output(
+    path: &std::path::Path,
+    bytes: &[u8],
+    is_ours: fn(&[u8]) -> bool,
+    force: bool,
+) -> Result<()> {
+    match std::fs::read(path) {
+        Ok(old) if !force && !is_ours(&old) => {
+            return Err(threatdex::Error::Filter(format!(
+                "refusing to overwrite {}: threatdex did not write it (pass --force to replace it)",
+                path.display()
+            ))
+            .into());
+        }
+        Err(e) if path.is_dir() => {
+            return Err(e).with_context(|| format!("{} is a directory", path.display()));
+        }
+        _ => {}
+    }
+    let name = path.file_name().map_or_else(
+        || "threatdex-output".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = path.with_file_name(format!(".{name}.threatdex-tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("writing {}", path.display())
+    })
 }
 
 /// Output style for stdout: colour only on a terminal and without NO_COLOR.

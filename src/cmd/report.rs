@@ -1,7 +1,7 @@
 //! `threatdex report`: writes a self-contained HTML page (or Markdown) with
 //! headline numbers, charts, the actor × sector heat map and the top reports.
 
-use super::QueryContext;
+use super::{write_output, QueryContext};
 use crate::cli::ReportArgs;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -30,6 +30,16 @@ fn format_of(out: &Path) -> Result<Format> {
     }
 }
 
+/// Returns true if and only if `old` is a report page threatdex wrote: its
+/// HTML names threatdex as the generator, its Markdown ends with the mark
+/// [`report::MARKDOWN_MARK`].
+fn is_our_report(old: &[u8]) -> bool {
+    let head = &old[..old.len().min(4096)];
+    let tail = &old[old.len().saturating_sub(256)..];
+    memchr::memmem::find(head, b"<meta name=\"generator\" content=\"threatdex").is_some()
+        || memchr::memmem::find(tail, report::MARKDOWN_MARK.as_bytes()).is_some()
+}
+
 pub fn run(dir: &Path, args: ReportArgs) -> Result<ExitCode> {
     let format = format_of(&args.out)?;
     let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
@@ -52,7 +62,7 @@ pub fn run(dir: &Path, args: ReportArgs) -> Result<ExitCode> {
         Format::Html => report::html(&mut page, &data)?,
         Format::Markdown => report::markdown(&mut page, &data)?,
     }
-    std::fs::write(&args.out, &page)
+    write_output(&args.out, &page, is_our_report, args.force)
         .with_context(|| format!("writing the report to {}", args.out.display()))?;
     eprintln!(
         "wrote {} ({} matching reports)",

@@ -24,5 +24,8 @@ pub fn run(dir: &Path, args: SearchArgs) -> Result<ExitCode> {
         human::search(&mut out, &results, stdout_style())?;
     }
     out.flush()?;
+    if results.hits.is_empty() && !args.json {
+        eprintln!("threatdex: no reports match");
+    }
     Ok(ExitCode::SUCCESS)
 }

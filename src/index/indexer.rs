@@ -6,10 +6,10 @@ use super::schema::{add_indicators, to_document, FileStamp};
 use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
 use crate::extract::entities_in_text;
-use crate::ingest::discover::{discover, FileEntry};
+use crate::ingest::discover::{discover_skipping, FileEntry};
 use crate::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
 use crate::kb::Kb;
-use crate::model::{IndexReport, Skipped};
+use crate::model::{path_from_key, path_key, IndexReport, Skipped};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyDocument, Term};
+
+/// The most extraction workers a run starts.
+pub const MAX_THREADS: usize = 1024;
 
 /// Files a worker extracts before handing them over together.
 const BATCH: usize = 8;
@@ -44,6 +47,7 @@ pub struct IndexOptions {
     max_bytes: u64,
     commit_interval: Duration,
     writer_memory: usize,
+    rebuild: bool,
 }
 
 impl Default for IndexOptions {
@@ -61,6 +65,7 @@ impl IndexOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             commit_interval: Duration::from_secs(30),
             writer_memory: 128 * 1024 * 1024,
+            rebuild: false,
         }
     }
 
@@ -79,10 +84,11 @@ impl IndexOptions {
         }
     }
 
-    /// Number of extraction workers (0 keeps the default).
+    /// Number of extraction workers (0 keeps the default; at most
+    /// [`MAX_THREADS`]).
     pub fn threads(mut self, n: usize) -> Self {
         if n > 0 {
-            self.threads = n;
+            self.threads = n.min(MAX_THREADS);
         }
         self
     }
@@ -96,6 +102,13 @@ impl IndexOptions {
     /// Longest time between two commits during a run.
     pub fn commit_interval(mut self, d: Duration) -> Self {
         self.commit_interval = d;
+        self
+    }
+
+    /// Start from an empty index: the old index's own files are removed
+    /// first ([`super::remove_index_files`]; the imported catalogue stays).
+    pub fn rebuild(mut self, yes: bool) -> Self {
+        self.rebuild = yes;
         self
     }
 
@@ -134,6 +147,10 @@ pub fn index_paths(
     stop: &AtomicBool,
 ) -> Result<IndexReport> {
     let started = Instant::now();
+    let index_dir = check_inputs(dir, paths)?;
+    if opts.rebuild {
+        super::remove_index_files(dir)?;
+    }
     let handle = IndexHandle::open_or_create(dir)?;
     let writer_threads = opts.writer_threads();
     let mut writer: IndexWriter = handle
@@ -147,7 +164,7 @@ pub fn index_paths(
     let known = indexed_files(&reader)?;
     let fields = handle.fields;
 
-    let found = discover(paths);
+    let found = discover_skipping(paths, &[index_dir]);
     let mut report = IndexReport {
         skipped: found.errors.clone(),
         ..IndexReport::default()
@@ -157,10 +174,13 @@ pub fn index_paths(
     }
 
     // Documents of files that vanished from the walked roots.
-    let seen: HashSet<&str> = found.files.iter().filter_map(|f| f.path.to_str()).collect();
+    let seen: HashSet<String> = found.files.iter().map(|f| path_key(&f.path)).collect();
     for path in known.keys() {
-        let under_root = found.roots.iter().any(|r| Path::new(path).starts_with(r));
-        if under_root && !seen.contains(path.as_str()) {
+        let under_root = found
+            .roots
+            .iter()
+            .any(|r| path_from_key(path).starts_with(r));
+        if under_root && !seen.contains(path) {
             writer.delete_term(Term::from_field_text(fields.path, path));
             report.removed += 1;
         }
@@ -173,7 +193,7 @@ pub fn index_paths(
         .filter(|f| {
             // A document extracted with another knowledge base has stale
             // facets, so it counts as changed.
-            let same = f.path.to_str().and_then(|p| known.get(p)).is_some_and(|k| {
+            let same = known.get(&path_key(&f.path)).is_some_and(|k| {
                 k.size == f.size && k.mtime == f.mtime && k.kb == kb.fingerprint()
             });
             if same {
@@ -279,6 +299,53 @@ pub fn index_paths(
     Ok(report)
 }
 
+/// Checks the paths to index before anything is written: each must exist
+/// ([`Error::NotFound`]), and none may be the index directory or lie inside
+/// it ([`Error::IndexInsideInput`]): the index would then sit among the
+/// reports. An index in a subfolder of a walked path is fine; the walk skips
+/// it. Returns the index directory's canonical path.
+fn check_inputs(dir: &Path, paths: &[PathBuf]) -> Result<PathBuf> {
+    let index = canonical_or_absolute(dir).map_err(|e| Error::io(dir, e))?;
+    for p in paths {
+        let root = match p.canonicalize() {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NotFound(p.clone()))
+            }
+            Err(e) => return Err(Error::io(p, e)),
+        };
+        if root.starts_with(&index) {
+            return Err(Error::IndexInsideInput {
+                index: dir.to_path_buf(),
+                root: p.clone(),
+            });
+        }
+    }
+    Ok(index)
+}
+
+/// The canonical form of `path` when it exists, else the canonical form of
+/// its nearest existing ancestor with the rest appended.
+fn canonical_or_absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            out.extend(rest.iter().rev());
+            return Ok(out);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
 /// Reads, decodes and extracts one file into a document.
 fn process(
     file: &FileEntry,
@@ -287,7 +354,7 @@ fn process(
     fields: &super::schema::Fields,
     max_bytes: u64,
 ) -> Outcome {
-    let path = file.path.to_string_lossy().into_owned();
+    let path = path_key(&file.path);
     let skip = |reason: SkipReason| Outcome::Skip {
         path: path.clone(),
         skip: Skipped {
@@ -347,8 +414,8 @@ fn read_bounded(path: &Path, size: u64, max: u64) -> Result<Vec<u8>, SkipReason>
     let f = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     // One byte over, so a file that did not grow ends with a zero-length read
     // instead of a reallocation.
-    let mut buf = Vec::with_capacity(usize::try_from(size.min(max) + 1).unwrap_or(0));
-    f.take(max + 1)
+    let mut buf = Vec::with_capacity(usize::try_from(size.min(max).saturating_add(1)).unwrap_or(0));
+    f.take(max.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if buf.len() as u64 > max {

@@ -40,7 +40,16 @@ pub const IGNORE_FILE: &str = ".threatdexignore";
 
 /// Walks `paths` recursively, following symbolic links (loops are detected
 /// and reported), and returns every `.html`, `.htm`, `.txt` and `.md` file.
+/// A file named directly that is no report is listed in `errors` with the
+/// reason, so a user who names it hears why nothing came of it.
 pub fn discover(paths: &[PathBuf]) -> Discovery {
+    discover_skipping(paths, &[])
+}
+
+/// Like [`discover`], leaving out the directories in `skip` (canonical
+/// paths) and everything below them: the index directory, when it sits in
+/// a walked folder.
+pub fn discover_skipping(paths: &[PathBuf], skip: &[PathBuf]) -> Discovery {
     let mut out = Discovery::default();
     for root in paths {
         let canon = match root.canonicalize() {
@@ -54,11 +63,26 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             }
         };
         out.roots.push(canon.clone());
+        if canon.is_file() && source_kind(&canon).is_none() {
+            out.errors.push(Skipped {
+                path: root.clone(),
+                reason: unsupported_reason(&canon),
+            });
+            continue;
+        }
+        let skip = skip.to_vec();
         let walker = ignore::WalkBuilder::new(&canon)
             .follow_links(true)
             .standard_filters(false)
             .hidden(true)
             .add_custom_ignore_filename(IGNORE_FILE)
+            .filter_entry(move |e| {
+                skip.is_empty()
+                    || !e.file_type().is_some_and(|t| t.is_dir())
+                    || !skip
+                        .iter()
+                        .any(|s| e.path() == s || e.path().canonicalize().is_ok_and(|c| c == *s))
+            })
             .build();
         for entry in walker {
             let entry = match entry {
@@ -98,6 +122,18 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     out.files.dedup_by(|a, b| a.path == b.path);
     out
 }
+
+/// Why a file named on the command line is not read.
+fn unsupported_reason(path: &std::path::Path) -> String {
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_else(|| "no extension".to_string());
+    format!("not a report file ({ext}; threatdex reads {REPORT_EXTENSIONS})")
+}
+
+/// The extensions [`source_kind`] accepts, for messages.
+const REPORT_EXTENSIONS: &str = ".html .htm .xhtml .txt .text .md .markdown";
 
 /// The path an `ignore` error is about, if it names one.
 fn error_path(e: &ignore::Error) -> Option<PathBuf> {
@@ -180,6 +216,33 @@ mod tests {
             "{:?}",
             found.errors
         );
+    }
+
+    #[test]
+    fn a_named_file_that_is_no_report_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("image.png");
+        std::fs::write(&png, b"\x89PNG\r\n").unwrap();
+        let found = discover(&[png]);
+        assert!(found.files.is_empty());
+        assert_eq!(found.errors.len(), 1);
+        assert!(
+            found.errors[0].reason.contains("not a report file (.png"),
+            "{:?}",
+            found.errors
+        );
+    }
+
+    #[test]
+    fn skipped_directories_are_not_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(d.join("index")).unwrap();
+        std::fs::write(d.join("index/notes.txt"), "x").unwrap();
+        std::fs::write(d.join("report.txt"), "x").unwrap();
+        let found = discover_skipping(&[d.clone()], &[d.join("index")]);
+        assert_eq!(found.files.len(), 1);
+        assert_eq!(found.files[0].path, d.join("report.txt"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod import;
 mod load;
 pub mod matcher;
+pub mod suggest;
 pub mod typo;
 
 pub use load::{parse_actors, parse_countries, parse_sectors};

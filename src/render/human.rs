@@ -69,10 +69,11 @@ fn snippet(w: &mut impl Write, s: &Snippet, style: Style) -> io::Result<()> {
     write!(w, "{}", &s.text[pos..])
 }
 
-/// Writes search results, one block per hit.
+/// Writes search results, one block per hit; nothing when there is none
+/// (the command says so on stderr: stdout carries results only).
 pub fn search(w: &mut impl Write, r: &SearchResults, style: Style) -> io::Result<()> {
     if r.hits.is_empty() {
-        return writeln!(w, "no reports match");
+        return Ok(());
     }
     for (i, h) in r.hits.iter().enumerate() {
         let date = h

@@ -38,7 +38,7 @@ pub fn index_report(w: &mut impl Write, r: &IndexReport, index_dir: &str) -> io:
             .skipped
             .iter()
             .map(|s| SkippedJson {
-                path: display_path(&s.path.to_string_lossy()),
+                path: display_path(&crate::model::path_key(&s.path)),
                 reason: s.reason.clone(),
             })
             .collect(),

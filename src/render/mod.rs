@@ -7,16 +7,18 @@ pub mod report;
 pub mod svg;
 pub mod table;
 
-use std::path::Path;
+use crate::model::{path_from_key, path_key};
 
 /// Shows a stored (absolute) path relative to the current directory when it
-/// lies below it, so output stays short and copy-pasteable.
+/// lies below it, so output stays short and copy-pasteable. `path` is a
+/// stored key ([`path_key`]); a name that is not UTF-8 keeps its escaped,
+/// round-tripping form.
 pub fn display_path(path: &str) -> String {
-    let p = Path::new(path);
+    let p = path_from_key(path);
     if let Ok(cwd) = std::env::current_dir() {
         let cwd = cwd.canonicalize().unwrap_or(cwd);
         if let Ok(rel) = p.strip_prefix(&cwd) {
-            return rel.display().to_string();
+            return path_key(rel);
         }
     }
     path.to_string()

@@ -511,10 +511,19 @@ fn md(s: &str) -> String {
     out
 }
 
+/// The last line of a Markdown report: says who wrote the file, so a later
+/// `report --out` may replace it (an HTML comment: invisible when rendered).
+pub const MARKDOWN_MARK: &str = "<!-- written by threatdex report -->";
+
 /// Writes the report as Markdown: headline numbers, the facet tables and
 /// the actor × sector table (the same tables as `facets --markdown`), and the
-/// top reports.
+/// top reports, then [`MARKDOWN_MARK`].
 pub fn markdown(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
+    markdown_body(w, r)?;
+    writeln!(w, "\n{MARKDOWN_MARK}")
+}
+
+fn markdown_body(w: &mut impl Write, r: &ReportData) -> io::Result<()> {
     writeln!(w, "# {}\n", md(&r.title))?;
     writeln!(w, "{}\n", md(&r.scope()))?;
     if r.total == 0 {
