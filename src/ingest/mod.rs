@@ -6,6 +6,7 @@ pub mod decode;
 pub mod discover;
 pub mod dom;
 pub mod html;
+pub mod markdown;
 pub mod text;
 
 use crate::model::{Article, SourceKind};

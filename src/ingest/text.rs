@@ -57,7 +57,10 @@ pub fn extract(text: &str, kind: SourceKind) -> Article {
                 .find_map(|l| find_date_in_text(l))
         });
     }
-    article.text = normalise(body);
+    article.text = match kind {
+        SourceKind::Markdown => normalise(&super::markdown::to_text(body)),
+        _ => normalise(body),
+    };
     article
 }
 
@@ -79,7 +82,8 @@ fn split_front_matter(text: &str) -> (&str, &str) {
     ("", text)
 }
 
-/// Strips Markdown heading marks and emphasis from a title line.
+/// Strips Markdown heading marks and emphasis (and in Markdown, links and
+/// code marks) from a title line.
 fn clean_heading(line: &str, kind: SourceKind) -> String {
     let mut l = line.trim();
     if kind == SourceKind::Markdown || l.starts_with('#') {
@@ -89,8 +93,24 @@ fn clean_heading(line: &str, kind: SourceKind) -> String {
         .trim_start_matches("Title:")
         .trim_start_matches("TITLE:")
         .trim();
+    if kind == SourceKind::Markdown {
+        // The link's address is no part of a title.
+        let rendered = super::markdown::to_text(l);
+        let without_links = MARKDOWN_LINK.replace_all(l, "$1");
+        let plain = super::markdown::to_text(&without_links);
+        let plain = if plain.trim().is_empty() {
+            rendered
+        } else {
+            plain
+        };
+        return plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     l.replace("**", "").replace("__", "").trim().to_string()
 }
+
+/// A Markdown inline link, `[text](address)`: its text is group 1.
+static MARKDOWN_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").expect("link pattern"));
 
 /// Returns true if and only if the line announces a revision date, not the
 /// publication date (Markdown emphasis aside: "*Updated:* 5 April 2023").
@@ -257,12 +277,32 @@ mod tests {
     }
 
     #[test]
+    fn markdown_reports_read_without_markup() {
+        let md = "# [Scattered Spider](https://ex.org/ss) hits **UK retail**\n\nThe *crew* used `AnyDesk`; see [the advisory](https://ex.org/a).\n";
+        let a = extract(md, SourceKind::Markdown);
+        assert_eq!(a.title.as_deref(), Some("Scattered Spider hits UK retail"));
+        assert!(
+            a.text
+                .contains("The crew used AnyDesk; see the advisory (https://ex.org/a)."),
+            "{}",
+            a.text
+        );
+        // A text report keeps what it says, markup-like or not.
+        let t = extract("Notes\n\n**bold** stays in text files", SourceKind::Text);
+        assert!(t.text.contains("**bold**"));
+    }
+
+    #[test]
     fn front_matter() {
         let md = "---\ntitle: \"Volt Typhoon update\"\ndate: 2023-08-01\ntags: [china, routers]\n---\n# Heading\nBody";
         let a = extract(md, SourceKind::Markdown);
         assert_eq!(a.title.as_deref(), Some("Volt Typhoon update"));
         assert_eq!(a.date, d(2023, 8, 1));
         assert_eq!(a.tags, vec!["china", "routers"]);
-        assert!(a.text.starts_with("# Heading"));
+        assert!(
+            a.text.starts_with("Heading\nBody") || a.text.starts_with("Heading\n\nBody"),
+            "{}",
+            a.text
+        );
     }
 }
