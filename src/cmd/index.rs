@@ -47,21 +47,30 @@ impl Progress for Bar {
     }
 }
 
+/// Returns true if and only if the terminal on stdin echoes control
+/// characters (`^C`) as it does by default (termios ECHO and ECHOCTL).
+fn terminal_echoes_ctrl_c() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: tcgetattr writes into the zeroed struct we own; fd 0 is
+        // only read from.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        if unsafe { libc::tcgetattr(0, &mut t) } != 0 {
+            return false;
+        }
+        t.c_lflag & libc::ECHO != 0 && t.c_lflag & libc::ECHOCTL != 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
 pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
     // The imported catalogue (if any) lives in the index directory, and
     // outlives --rebuild.
     let imported = imported_actors_in(dir).context("reading the imported knowledge base")?;
     let kb = Kb::with_extra_actors(imported.as_deref()).context("loading the knowledge base")?;
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        // A second Ctrl-C while committing falls back to the default exit.
-        let _ = ctrlc::set_handler(move || {
-            if stop.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-        });
-    }
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         b.set_style(
@@ -77,6 +86,28 @@ pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
         b.enable_steady_tick(Duration::from_millis(120));
         b
     });
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        let bar = bar.clone();
+        let _ = ctrlc::set_handler(move || {
+            // A second Ctrl-C while committing falls back to the default exit.
+            if stop.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            // The bar's line fills the terminal's width, so the terminal's
+            // echo of ^C wraps onto a new line, and clearing "the bar's line"
+            // would clear that one: clear it, step up to the bar, clear that
+            // too, and draw no more.
+            if let Some(b) = &bar {
+                if terminal_echoes_ctrl_c() {
+                    eprint!("\r\x1b[2K\x1b[1A");
+                }
+                b.finish_and_clear();
+                b.set_draw_target(ProgressDrawTarget::hidden());
+            }
+        });
+    }
     let progress = Bar {
         bar,
         quiet: args.quiet,
