@@ -240,7 +240,7 @@ mod tests {
         std::fs::create_dir_all(d.join("index")).unwrap();
         std::fs::write(d.join("index/notes.txt"), "x").unwrap();
         std::fs::write(d.join("report.txt"), "x").unwrap();
-        let found = discover_skipping(&[d.clone()], &[d.join("index")]);
+        let found = discover_skipping(std::slice::from_ref(&d), &[d.join("index")]);
         assert_eq!(found.files.len(), 1);
         assert_eq!(found.files[0].path, d.join("report.txt"));
     }
