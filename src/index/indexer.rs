@@ -5,7 +5,7 @@
 use super::schema::{add_indicators, to_document, FileStamp};
 use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
-use crate::extract::entities_in_text;
+use crate::extract::{entities_in_text, RULES_REVISION};
 use crate::ingest::discover::{discover, FileEntry};
 use crate::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
 use crate::kb::Kb;
@@ -146,6 +146,9 @@ pub fn index_paths(
     let reader = handle.reader()?;
     let known = indexed_files(&reader)?;
     let fields = handle.fields;
+    // What each document is stamped with: the knowledge base and the rules
+    // it was extracted with.
+    let fingerprint = kb.fingerprint(RULES_REVISION);
 
     let found = discover(paths);
     let mut report = IndexReport {
@@ -173,9 +176,11 @@ pub fn index_paths(
         .filter(|f| {
             // A document extracted with another knowledge base has stale
             // facets, so it counts as changed.
-            let same = f.path.to_str().and_then(|p| known.get(p)).is_some_and(|k| {
-                k.size == f.size && k.mtime == f.mtime && k.kb == kb.fingerprint()
-            });
+            let same = f
+                .path
+                .to_str()
+                .and_then(|p| known.get(p))
+                .is_some_and(|k| k.size == f.size && k.mtime == f.mtime && k.kb == fingerprint);
             if same {
                 report.unchanged += 1;
             }
@@ -203,6 +208,7 @@ pub fn index_paths(
         let cancel = &cancel;
         let known = &known;
         let todo = &todo;
+        let fingerprint = fingerprint.as_str();
         let pool = &pool;
         scope.spawn(move || {
             pool.install(|| {
@@ -210,7 +216,7 @@ pub fn index_paths(
                     let outs: Vec<Outcome> = files
                         .iter()
                         .take_while(|_| !cancel.load(Ordering::Relaxed))
-                        .map(|file| process(file, known, kb, &fields, opts.max_bytes))
+                        .map(|file| process(file, known, kb, fingerprint, &fields, opts.max_bytes))
                         .collect();
                     // The receiver is gone only when the run is stopping.
                     let _ = tx.send(outs);
@@ -284,6 +290,7 @@ fn process(
     file: &FileEntry,
     known: &std::collections::HashMap<String, IndexedFile>,
     kb: &Kb,
+    fingerprint: &str,
     fields: &super::schema::Fields,
     max_bytes: u64,
 ) -> Outcome {
@@ -308,7 +315,7 @@ fn process(
     let hash = blake3::hash(&bytes).to_hex().to_string();
     let refreshed = known
         .get(&path)
-        .is_some_and(|k| k.hash == hash && k.kb == kb.fingerprint());
+        .is_some_and(|k| k.hash == hash && k.kb == fingerprint);
     let Some(kind) = source_kind(&file.path) else {
         return skip(SkipReason::Unreadable("not a report file".into()));
     };
@@ -324,7 +331,7 @@ fn process(
         hash: &hash,
         size: file.size,
         mtime: file.mtime,
-        kb: kb.fingerprint(),
+        kb: fingerprint,
     };
     let mut doc = to_document(fields, &stamp, &article, &ents);
     add_indicators(
