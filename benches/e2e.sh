@@ -62,8 +62,8 @@ BIN="$WORK/threatdex"
 GEN="$WORK/gen_corpus"
 
 # First sentence of the HTML module's doc, to say which extractor was measured.
-EXTRACTOR="$(sed -n '/^\/\/!/!q; s#^//! *##p' src/ingest/html.rs | tr '\n' ' ' |
-    sed 's/\([.!?]\) .*/\1/' | cut -c1-220) (src/ingest/html.rs, $(wc -l <src/ingest/html.rs) lines)"
+EXTRACTOR="$(sed -n '/^\/\/!/!q; s#^//! *##p' src/ingest/html/mod.rs | tr '\n' ' ' |
+    sed 's/\([.!?]\) .*/\1/' | cut -c1-220) (src/ingest/html/, $(cat src/ingest/html/*.rs | wc -l) lines)"
 
 # --------------------------------------------------------------- corpus ----
 GENHASH=$(cksum examples/gen_corpus.rs | cut -d' ' -f1)

@@ -39,7 +39,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
-use threatdex::extract::entities;
+use threatdex::extract::{entities, RULES_REVISION};
 use threatdex::index::schema::{add_indicators, build_schema, to_document, FileStamp};
 use threatdex::ingest::{article_from_bytes, decode::decode, html, text};
 use threatdex::kb::Kb;
@@ -160,6 +160,7 @@ fn configure() -> Criterion {
 fn stages(c: &mut Criterion) {
     let fx = fixtures();
     let kb = Kb::builtin().expect("knowledge base");
+    let fingerprint = kb.fingerprint(RULES_REVISION);
     kb.matcher();
     let (_, fields) = build_schema();
 
@@ -329,7 +330,7 @@ fn stages(c: &mut Criterion) {
             hash: &hash,
             size: f.bytes.len() as u64,
             mtime: 1,
-            kb: kb.fingerprint(),
+            kb: &fingerprint,
         };
         g.throughput(Throughput::Bytes(a.text.len() as u64));
         g.bench_function(&f.name, |b| {
@@ -360,7 +361,7 @@ fn stages(c: &mut Criterion) {
                     hash: &hash,
                     size: f.bytes.len() as u64,
                     mtime: 1,
-                    kb: kb.fingerprint(),
+                    kb: &fingerprint,
                 };
                 let mut doc = to_document(&fields, &stamp, &a, &ents);
                 add_indicators(&fields, &mut doc, &threatdex::ioc::indicators(&a));
@@ -374,6 +375,7 @@ fn stages(c: &mut Criterion) {
 /// Tantivy's share: 200 documents of generated pages into a RAM index.
 fn tantivy_add(c: &mut Criterion) {
     let kb = Kb::builtin().expect("knowledge base");
+    let fingerprint = kb.fingerprint(RULES_REVISION);
     let g = gen_corpus::Generator::new(7, 1000);
     let (schema, fields) = build_schema();
     let docs: Vec<_> = (0..200)
@@ -389,7 +391,7 @@ fn tantivy_add(c: &mut Criterion) {
                 hash: &hash,
                 size: p.bytes.len() as u64,
                 mtime: n as i64,
-                kb: kb.fingerprint(),
+                kb: &fingerprint,
             };
             let mut doc = to_document(&fields, &stamp, &a, &ents);
             add_indicators(&fields, &mut doc, &threatdex::ioc::indicators(&a));

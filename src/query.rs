@@ -215,6 +215,31 @@ pub struct Plan {
     pub text: Option<Box<dyn Query>>,
 }
 
+/// A query ready to run: the user's filters resolved through the knowledge
+/// base, and the query built from them and the text.
+pub struct Prepared {
+    /// The resolved filters (the report names them).
+    pub filters: Filters,
+    /// The built query.
+    pub plan: Plan,
+}
+
+impl Prepared {
+    /// Resolves `raw` through `kb` ([`Filters::resolve`]) and builds the query
+    /// for `text` with them ([`build`]): the one call a front end makes.
+    pub fn new(
+        index: &Index,
+        fields: &Fields,
+        kb: &Kb,
+        text: Option<&str>,
+        raw: &RawFilters,
+    ) -> Result<Prepared> {
+        let filters = Filters::resolve(raw, kb)?;
+        let plan = build(index, fields, kb, text, &filters)?;
+        Ok(Prepared { filters, plan })
+    }
+}
+
 /// Builds the query for `text` (tantivy query syntax) and `filters`.
 pub fn build(
     index: &Index,

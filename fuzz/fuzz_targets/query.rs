@@ -31,7 +31,7 @@ fn fixture() -> &'static Fixture {
             let a = Article { title: Some(format!("r{i}")), text: text.to_string(), ..Article::default() };
             let e = threatdex::extract::entities(&a, &kb);
             let p = format!("/r{i}");
-            let stamp = FileStamp { path: &p, hash: "h", size: 1, mtime: 1, kb: kb.fingerprint() };
+            let stamp = FileStamp { path: &p, hash: "h", size: 1, mtime: 1, kb: &kb.fingerprint(threatdex::extract::RULES_REVISION) };
             w.add_document(to_document(&fields, &stamp, &a, &e)).expect("add");
         }
         w.commit().expect("commit");

@@ -108,7 +108,7 @@ fn stats(dir: &Path, json: bool) -> Result<ExitCode> {
             "countries": kb.countries().len(),
             "sectors": kb.sectors().len(),
             "imported": imported,
-            "fingerprint": kb.fingerprint(),
+            "fingerprint": kb.fingerprint(threatdex::extract::RULES_REVISION),
         });
         serde_json::to_writer(&mut out, &v)?;
         writeln!(out)?;

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use threatdex::index::IndexHandle;
 use threatdex::kb::Kb;
-use threatdex::query::{self, Filters, Plan, RawFilters};
+use threatdex::query::{Filters, Plan, Prepared, RawFilters};
 use threatdex::render::human::Style;
 
 /// Runs the parsed command line.
@@ -76,8 +76,13 @@ impl QueryContext {
     fn open(dir: &std::path::Path, text: Option<&str>, filters: &FilterArgs) -> Result<Self> {
         let handle = IndexHandle::open(dir)?;
         let kb = load_kb(Some(&handle))?;
-        let filters = Filters::resolve(&raw_filters(filters), &kb)?;
-        let plan = query::build(&handle.index, &handle.fields, &kb, text, &filters)?;
+        let Prepared { filters, plan } = Prepared::new(
+            &handle.index,
+            &handle.fields,
+            &kb,
+            text,
+            &raw_filters(filters),
+        )?;
         let searcher = handle
             .reader()
             .context("opening the index for reading")?

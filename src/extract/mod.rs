@@ -51,8 +51,9 @@ use std::collections::BTreeSet;
 
 /// The revision of the extraction rules. Bump it whenever a change to the
 /// rules here (or to how text is extracted) changes what is indexed for some
-/// file: it is part of [`Kb::fingerprint`], so the next `index` run extracts
-/// every document again instead of keeping what the old rules found.
+/// file: the indexer passes it to [`Kb::fingerprint`], so the next `index`
+/// run extracts every document again instead of keeping what the old rules
+/// found.
 /// 2: misspelt names (rule 9), target countries (rule 10).
 pub const RULES_REVISION: u32 = 2;
 

@@ -5,7 +5,7 @@
 use super::schema::{add_indicators, to_document, FileStamp};
 use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
-use crate::extract::entities_in_text;
+use crate::extract::{entities_in_text, RULES_REVISION};
 use crate::ingest::discover::{discover_skipping, FileEntry};
 use crate::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
 use crate::kb::Kb;
@@ -163,6 +163,9 @@ pub fn index_paths(
     let reader = handle.reader()?;
     let known = indexed_files(&reader)?;
     let fields = handle.fields;
+    // What each document is stamped with: the knowledge base and the rules
+    // it was extracted with.
+    let fingerprint = kb.fingerprint(RULES_REVISION);
 
     let found = discover_skipping(paths, &[index_dir]);
     let mut report = IndexReport {
@@ -194,7 +197,7 @@ pub fn index_paths(
             // A document extracted with another knowledge base has stale
             // facets, so it counts as changed.
             let same = known.get(&path_key(&f.path)).is_some_and(|k| {
-                k.size == f.size && k.mtime == f.mtime && k.kb == kb.fingerprint()
+                k.size == f.size && k.mtime == f.mtime && k.kb == fingerprint
             });
             if same {
                 report.unchanged += 1;
@@ -223,6 +226,7 @@ pub fn index_paths(
         let cancel = &cancel;
         let known = &known;
         let todo = &todo;
+        let fingerprint = fingerprint.as_str();
         let pool = &pool;
         scope.spawn(move || {
             pool.install(|| {
@@ -230,7 +234,7 @@ pub fn index_paths(
                     let outs: Vec<Outcome> = files
                         .iter()
                         .take_while(|_| !cancel.load(Ordering::Relaxed))
-                        .map(|file| process(file, known, kb, &fields, opts.max_bytes))
+                        .map(|file| process(file, known, kb, fingerprint, &fields, opts.max_bytes))
                         .collect();
                     // The receiver is gone only when the run is stopping.
                     let _ = tx.send(outs);
@@ -351,6 +355,7 @@ fn process(
     file: &FileEntry,
     known: &std::collections::HashMap<String, IndexedFile>,
     kb: &Kb,
+    fingerprint: &str,
     fields: &super::schema::Fields,
     max_bytes: u64,
 ) -> Outcome {
@@ -375,7 +380,7 @@ fn process(
     let hash = blake3::hash(&bytes).to_hex().to_string();
     let refreshed = known
         .get(&path)
-        .is_some_and(|k| k.hash == hash && k.kb == kb.fingerprint());
+        .is_some_and(|k| k.hash == hash && k.kb == fingerprint);
     let Some(kind) = source_kind(&file.path) else {
         return skip(SkipReason::Unreadable("not a report file".into()));
     };
@@ -391,7 +396,7 @@ fn process(
         hash: &hash,
         size: file.size,
         mtime: file.mtime,
-        kb: kb.fingerprint(),
+        kb: fingerprint,
     };
     let mut doc = to_document(fields, &stamp, &article, &ents);
     add_indicators(

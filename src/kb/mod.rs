@@ -114,7 +114,9 @@ pub struct Kb {
     country_blockers: Vec<String>,
     actor_by_name: HashMap<String, Vec<usize>>,
     country_by_name: HashMap<String, usize>,
-    fingerprint: String,
+    /// The hash state after everything extraction reads from the catalogues:
+    /// [`Kb::fingerprint`] adds the rules' revision to it.
+    catalogue_digest: blake3::Hasher,
     /// Built on first use: searches never need it, and it costs a few ms.
     matcher: std::sync::OnceLock<Matcher>,
     /// Built on first use, like the matcher.
@@ -138,7 +140,7 @@ impl Kb {
         let (countries, country_blockers) = parse_countries(COUNTRIES_TSV, "countries.tsv")?;
         let sectors = parse_sectors(SECTORS_TSV, "sectors.tsv")?;
         let mut kb = Kb::from_parts(actors, blockers, countries, country_blockers, sectors);
-        let mut h = blake3::Hasher::new();
+        let h = &mut kb.catalogue_digest;
         // Everything extraction reads from the catalogues, technique names
         // included.
         for part in [
@@ -150,9 +152,6 @@ impl Kb {
             h.update(part.as_bytes());
             h.update(b"\0");
         }
-        // And the revision of the rules that read them.
-        h.update(&crate::extract::RULES_REVISION.to_le_bytes());
-        kb.fingerprint = h.finalize().to_hex()[..16].to_string();
         Ok(kb)
     }
 
@@ -193,16 +192,20 @@ impl Kb {
             country_blockers,
             actor_by_name,
             country_by_name,
-            fingerprint: String::new(),
+            catalogue_digest: blake3::Hasher::new(),
             matcher: std::sync::OnceLock::new(),
             near_names: std::sync::OnceLock::new(),
         }
     }
 
-    /// A short digest of the knowledge-base data: when it changes, indexed
-    /// documents must be extracted again.
-    pub fn fingerprint(&self) -> &str {
-        &self.fingerprint
+    /// A short digest of the knowledge-base data and of `rules_revision`, the
+    /// revision of the rules that read it (the caller passes
+    /// `extract::RULES_REVISION`): when it changes, indexed documents must be
+    /// extracted again.
+    pub fn fingerprint(&self, rules_revision: u32) -> String {
+        let mut h = self.catalogue_digest.clone();
+        h.update(&rules_revision.to_le_bytes());
+        h.finalize().to_hex()[..16].to_string()
     }
 
     /// All actors, in catalogue order.
@@ -312,4 +315,25 @@ pub fn fold(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_covers_the_catalogues_and_the_rules_revision() {
+        let kb = Kb::builtin().expect("knowledge base");
+        let f = kb.fingerprint(2);
+        assert_eq!(f.len(), 16);
+        assert!(f.bytes().all(|b| b.is_ascii_hexdigit()), "{f}");
+        assert_eq!(f, kb.fingerprint(2), "the same inputs give the same value");
+        assert_ne!(f, kb.fingerprint(3), "a new rules revision changes it");
+        // A different actor catalogue (the built-in one without its last
+        // actor) changes it too.
+        let lines: Vec<&str> = ACTORS_TSV.lines().collect();
+        let fewer = lines[..lines.len() - 1].join("\n") + "\n";
+        let other = Kb::with_extra_actors(Some(&fewer)).expect("knowledge base");
+        assert_ne!(other.fingerprint(2), f);
+    }
 }
