@@ -284,7 +284,7 @@ fn impossible_days_and_empty_results_are_said_plainly() {
 fn numeric_flags_never_panic() {
     let env = Env::with_corpus();
     let scratch = env.dir.path().join("r.html");
-    let values = [
+    let fixed = [
         "0",
         "1",
         "7",
@@ -297,6 +297,26 @@ fn numeric_flags_never_panic() {
         "",
         "ten",
     ];
+    // Plus a deterministic sample of random numbers of every magnitude and
+    // sign, and random junk: a small fuzz of the flags' parsers and users.
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut random = Vec::new();
+    for i in 0..12 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        random.push(match i % 4 {
+            0 => (x >> (x % 64)).to_string(),
+            1 => format!("-{}", x % 1_000_000),
+            2 => format!("{}", x % 100),
+            _ => format!("{:x}", x),
+        });
+    }
+    let values: Vec<&str> = fixed
+        .iter()
+        .copied()
+        .chain(random.iter().map(String::as_str))
+        .collect();
     let flags: [(&[&str], &str); 7] = [
         (&["search", "apt28"], "--limit"),
         (&["search"], "-n"),
@@ -310,7 +330,7 @@ fn numeric_flags_never_panic() {
         (&["report", "--out", scratch.to_str().unwrap()], "--top"),
     ];
     for (cmd, flag) in flags {
-        for v in values {
+        for &v in &values {
             let mut args = cmd.to_vec();
             args.push(flag);
             args.push(v);
@@ -332,7 +352,7 @@ fn numeric_flags_never_panic() {
     let dir = env.write("small/a.txt", "APT28 note\n\nAPT28 phished ministries.");
     let dir = dir.parent().unwrap().to_str().unwrap().to_string();
     for flag in ["-j", "--max-size", "--commit-every"] {
-        for v in values {
+        for &v in &values {
             let idx = env
                 .dir
                 .path()

@@ -196,9 +196,9 @@ pub fn index_paths(
         .filter(|f| {
             // A document extracted with another knowledge base has stale
             // facets, so it counts as changed.
-            let same = known.get(&path_key(&f.path)).is_some_and(|k| {
-                k.size == f.size && k.mtime == f.mtime && k.kb == fingerprint
-            });
+            let same = known
+                .get(&path_key(&f.path))
+                .is_some_and(|k| k.size == f.size && k.mtime == f.mtime && k.kb == fingerprint);
             if same {
                 report.unchanged += 1;
             }
