@@ -23,7 +23,18 @@ pub fn to_text(source: &str) -> String {
     // Per open link: where its text starts in `out`, and its address.
     let mut links: Vec<(usize, String)> = Vec::new();
     let mut first_cell = true;
+    // After a link's "(address)": text glued to it ("](…)],[5]") would read
+    // as part of the address, so it is set off by a space.
+    let mut after_address = false;
     for event in Parser::new_ext(source, options) {
+        if after_address {
+            after_address = false;
+            if let Event::Text(t) | Event::Code(t) = &event {
+                if t.starts_with(|c: char| !c.is_whitespace() && !".,;:!?".contains(c)) {
+                    out.push(' ');
+                }
+            }
+        }
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::Table(_) => {
@@ -80,6 +91,7 @@ pub fn to_text(source: &str) -> String {
                         let shown = url.strip_prefix("mailto:").unwrap_or(url);
                         if !shown.is_empty() && !shown.starts_with('#') && text != shown {
                             out.push_str(&format!(" ({shown})"));
+                            after_address = true;
                         }
                     }
                 }
@@ -135,6 +147,15 @@ mod tests {
             !t.contains("**") && !t.contains("](") && !t.contains('#'),
             "{t}"
         );
+    }
+
+    #[test]
+    fn text_glued_to_a_link_is_set_apart_from_its_address() {
+        let t = to_text("\\[[4](https://ex.org/a.pdf \"Guide\")\\],\\[[5](https://ex.org/b)\\]. Done.");
+        assert!(t.contains("(https://ex.org/a.pdf) ],["), "{t}");
+        assert!(t.contains("(https://ex.org/b) ]. Done."), "{t}");
+        let t = to_text("See [the advisory](https://ex.org/a). Then [more](https://ex.org/m), too.");
+        assert!(t.contains("(https://ex.org/a). Then more (https://ex.org/m), too."), "{t}");
     }
 
     #[test]
