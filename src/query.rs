@@ -279,9 +279,18 @@ pub fn build(
         if values.is_empty() {
             continue;
         }
+        // An actor also matches the umbrella values of its ambiguous
+        // aliases ("Winnti (APT41 or Winnti Group)").
         let any: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
-            .map(|v| (Occur::Should, facet_query(fields, dim, v)))
+            .flat_map(|v| {
+                let umbrellas = match dim {
+                    Dimension::Actor => kb.umbrellas_of(v),
+                    _ => Vec::new(),
+                };
+                std::iter::once(v.clone()).chain(umbrellas)
+            })
+            .map(|v| (Occur::Should, facet_query(fields, dim, &v)))
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }

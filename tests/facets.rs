@@ -169,3 +169,73 @@ fn target_countries_are_the_victims_places() {
     let human = env.ok(&["actor", "Sandworm"]);
     assert!(human.contains("  targets:    UA (1)\n"), "{human}");
 }
+
+/// A ransomware brand named as ransomware is its crew's actor value
+/// (README rule 12): advisories titled by the brand are found with
+/// `--actor` by any of its names, and a loader named as malware is not. An
+/// alias two groups claim gives an umbrella value both find (rule 6).
+#[test]
+fn ransomware_named_reports_carry_their_crew() {
+    let env = Env::new();
+    env.write(
+        "docs/alphv.md",
+        "# ALPHV (aka BlackCat) Ransomware Activity\n\n\
+         Agencies are aware of recent intrusions in which the encryptor was \
+         deployed after remote access was bought from brokers.\n",
+    );
+    env.write(
+        "docs/lockbit.md",
+        "# LockBit 3.0 IOC's and TTP's\n\n\
+         The listed hashes belong to encryptor builds seen this quarter.\n",
+    );
+    env.write(
+        "docs/clop.md",
+        "# CL0P Ransomware Campaign\n\nA file-transfer flaw was exploited.\n",
+    );
+    env.write(
+        "docs/loader.md",
+        "# Emotet campaigns resume\n\nTA575 is a Dridex affiliate; Qbot affiliate \
+         partner01 was seen too.\n",
+    );
+    env.write(
+        "docs/winnti.md",
+        "# Winnti tooling seen again\n\nThe Winnti toolkit was found on game servers.\n",
+    );
+    let docs = env.dir.path().join("docs");
+    env.ok(&["index", "--quiet", docs.to_str().unwrap()]);
+    let titles = |actor: &str| -> Vec<String> {
+        let res = env.json(&["search", "--actor", actor]);
+        let mut t: Vec<String> = res["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap_or("").to_string())
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(
+        titles("BlackCat"),
+        vec!["ALPHV (aka BlackCat) Ransomware Activity"]
+    );
+    assert_eq!(titles("ALPHV"), titles("BlackCat"));
+    assert_eq!(titles("LockBit"), vec!["LockBit 3.0 IOC's and TTP's"]);
+    assert_eq!(titles("Clop"), vec!["CL0P Ransomware Campaign"]);
+    // An alias two groups claim: an umbrella value either one finds.
+    assert_eq!(titles("APT41"), vec!["Winnti tooling seen again"]);
+    assert_eq!(titles("Winnti Group"), titles("APT41"));
+    let facets = env.json(&["facets", "--by", "actor"]);
+    let values: Vec<&str> = facets["facets"]["actor"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        values.contains(&"Winnti (APT41 or Winnti Group)"),
+        "{values:?}"
+    );
+    for loader in ["Emotet", "Dridex", "Qbot"] {
+        assert!(titles(loader).is_empty(), "{loader}");
+    }
+}

@@ -109,6 +109,7 @@ pub fn run(dir: &Path, args: ActorArgs) -> Result<ExitCode> {
                 AliasKind::Plain => x.name.clone(),
                 AliasKind::Common => format!("{} (ordinary word: needs context)", x.name),
                 AliasKind::Ambiguous => format!("{} (ambiguous)", x.name),
+                AliasKind::Ransomware => format!("{} (ransomware brand: needs context)", x.name),
             })
             .collect();
         writeln!(

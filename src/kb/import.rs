@@ -241,10 +241,11 @@ pub fn to_tsv(actors: &[Actor]) -> String {
         AliasKind::Plain => "",
         AliasKind::Common => "~",
         AliasKind::Ambiguous => "?",
+        AliasKind::Ransomware => "$",
     };
     let mut out = String::from(
         "# threatdex actor catalogue (built-in merged with imports by `threatdex kb import`).\n\
-         # canonical\torigin\tmotivation\tmitre\taliases ('~' ordinary word, '?' ambiguous)\n",
+         # canonical\torigin\tmotivation\tmitre\taliases ('~' ordinary word, '$' ransomware brand, '?' ambiguous)\n",
     );
     for a in actors {
         let clean = |s: &str| s.replace(['\t', '\n', '\r', '|'], " ");

@@ -2,8 +2,9 @@
 //!
 //! Every file is UTF-8, tab-separated, with `#` comment lines; lists inside a
 //! column are separated by `|`. A name may carry a one-character prefix that
-//! sets its matching rule: `~` (an ordinary word: see [`AliasKind::Common`])
-//! or `?` (claimed by several actors: see [`AliasKind::Ambiguous`]).
+//! sets its matching rule: `~` (an ordinary word: see [`AliasKind::Common`]),
+//! `$` (a ransomware brand: see [`AliasKind::Ransomware`]) or `?` (claimed by
+//! several actors: see [`AliasKind::Ambiguous`]).
 
 use super::{Actor, Alias, AliasKind, Country, Sector};
 use crate::error::{Error, Result};
@@ -45,6 +46,7 @@ fn aliases(list: &str) -> Vec<Alias> {
             let (kind, name) = match s.as_bytes()[0] {
                 b'~' => (AliasKind::Common, &s[1..]),
                 b'?' => (AliasKind::Ambiguous, &s[1..]),
+                b'$' => (AliasKind::Ransomware, &s[1..]),
                 _ => (AliasKind::Plain, s),
             };
             Alias {
@@ -173,7 +175,7 @@ mod tests {
     const ACTORS: &str = "# canonical\torigin\tmotivation\tmitre\taliases\n\
         Volt Typhoon\tCN\tespionage\tG1017\tVanguard Panda|BRONZE SILHOUETTE\n\
         Lazarus Group\tkp\tfinancial\t\tLazarus|~ZINC|?Guardians\n\
-        ~Play\t\tfinancial\t\tPlay ransomware\n\
+        ~Play\t\tfinancial\t\tPlay ransomware|$PlayCrypt\n\
         -\t\t\t\tCobalt Strike|Play Store\n";
 
     #[test]
@@ -194,6 +196,13 @@ mod tests {
             }
         );
         assert_eq!(actors[1].aliases[2].kind, AliasKind::Ambiguous);
+        assert_eq!(
+            actors[2].aliases[1],
+            Alias {
+                name: "PlayCrypt".into(),
+                kind: AliasKind::Ransomware
+            }
+        );
         assert_eq!(blockers, vec!["Cobalt Strike", "Play Store"]);
     }
 

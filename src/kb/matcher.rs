@@ -157,6 +157,54 @@ impl Matcher {
                 add(&al.name, Target::Actor(i), al.kind);
             }
         }
+        // Spelling variants of multi-word actor names ("Threat Group-3390",
+        // "Threat Group 3390", "ThreatGroup3390"), added only where no name
+        // of the knowledge base already has that form.
+        let variants: Vec<(String, Target, AliasKind)> = actors
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| {
+                std::iter::once((a.canonical.as_str(), a.canonical_kind))
+                    .chain(a.aliases.iter().map(|al| (al.name.as_str(), al.kind)))
+                    .flat_map(move |(name, kind)| {
+                        separator_variants(name)
+                            .into_iter()
+                            .map(move |v| (v, Target::Actor(i), kind))
+                    })
+            })
+            .collect();
+        let mut taken: std::collections::HashSet<String> = actors
+            .iter()
+            .flat_map(|a| {
+                std::iter::once(fold(&a.canonical)).chain(a.aliases.iter().map(|al| fold(&al.name)))
+            })
+            .collect();
+        taken.extend(blockers.iter().chain(country_blockers).map(|b| fold(b)));
+        for c in countries {
+            taken.insert(fold(&c.name));
+            taken.extend(c.names.iter().chain(&c.demonyms).map(|al| fold(&al.name)));
+        }
+        // A variant two actors' names share is nobody's.
+        let mut owners: HashMap<String, Option<Target>> = HashMap::new();
+        for (v, t, _) in &variants {
+            let key = fold(v);
+            if taken.contains(&key) {
+                continue;
+            }
+            owners
+                .entry(key)
+                .and_modify(|o| {
+                    if *o != Some(*t) {
+                        *o = None;
+                    }
+                })
+                .or_insert(Some(*t));
+        }
+        for (v, t, kind) in &variants {
+            if owners.get(&fold(v)) == Some(&Some(*t)) {
+                add(v, *t, *kind);
+            }
+        }
         for b in blockers.iter().chain(country_blockers) {
             add(b, Target::Block, AliasKind::Plain);
         }
@@ -249,8 +297,74 @@ impl Matcher {
     }
 }
 
+/// The other spellings of a name of several tokens: the tokens joined by a
+/// space, by a hyphen and by nothing ("Threat Group-3390" gives "Threat
+/// Group 3390" and "ThreatGroup3390"; "APT 28" gives "APT-28" and "APT28").
+/// Tokens are split at spaces and hyphens; a name with other punctuation
+/// ("TEMP.Veles", "admin@338"), with a token of one character ("i-Soon":
+/// "I soon" is prose) or of one token has none.
+fn separator_variants(name: &str) -> Vec<String> {
+    let tokens: Vec<&str> = name.split([' ', '-']).collect();
+    if tokens.len() < 2
+        || tokens.iter().any(|t| t.chars().count() < 2)
+        || !tokens.iter().all(|t| t.chars().all(char::is_alphanumeric))
+    {
+        return Vec::new();
+    }
+    [" ", "-", ""]
+        .iter()
+        .map(|sep| tokens.join(sep))
+        .filter(|v| v != name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::separator_variants;
+
+    #[test]
+    fn separator_variants_of_multi_token_names() {
+        assert_eq!(
+            separator_variants("Threat Group-3390"),
+            vec!["Threat Group 3390", "Threat-Group-3390", "ThreatGroup3390"]
+        );
+        assert_eq!(separator_variants("APT 28"), vec!["APT-28", "APT28"]);
+        assert!(separator_variants("Turla").is_empty());
+        assert!(separator_variants("TEMP.Veles").is_empty());
+        assert!(separator_variants("a--b").is_empty());
+        assert!(separator_variants("i-Soon").is_empty());
+    }
+
+    /// Variants are found in text, and never take a form another name has.
+    #[test]
+    fn variants_are_matched_but_never_steal_a_name() {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let m = kb.matcher();
+        let found = |t: &str| -> Vec<String> {
+            m.find_iter(t)
+                .flat_map(|x| x.entries.iter())
+                .filter_map(|e| match e.target {
+                    super::Target::Actor(i) => Some(kb.actors()[i].canonical.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(found("(Threat Group 3390)"), vec!["Threat Group-3390"]);
+        assert_eq!(found("(ThreatGroup3390)"), vec!["Threat Group-3390"]);
+        assert_eq!(found("(FancyBear)"), vec!["APT28"]);
+        assert_eq!(found("(APT-28)"), vec!["APT28"]);
+        // Every form is still the catalogue's own meaning.
+        for a in kb.actors() {
+            for al in &a.aliases {
+                if al.kind == crate::kb::AliasKind::Plain {
+                    if let crate::kb::Resolved::One(x) = kb.resolve_actor(&al.name) {
+                        assert_eq!(x.canonical, a.canonical);
+                    }
+                }
+            }
+        }
+    }
+
     /// The start filter never turns away a position where a pattern
     /// matches: every pattern of the built-in knowledge base (the first form
     /// of each slot; later forms fold to the same key), as written, in lower

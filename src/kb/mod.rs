@@ -36,6 +36,10 @@ pub enum AliasKind {
     Common,
     /// Claimed by several actors (`?` in the TSV): it never resolves alone.
     Ambiguous,
+    /// A ransomware brand run by the crew (`$` in the TSV): the
+    /// [`AliasKind::Common`] rule, and the brand named as ransomware or with
+    /// a version ("LockBit ransomware", "LockBit 3.0") names the crew too.
+    Ransomware,
 }
 
 /// One name of an actor.
@@ -262,6 +266,45 @@ impl Kb {
             Some([i]) => Resolved::One(&self.actors[*i]),
             Some(many) => Resolved::Many(many.iter().map(|i| &self.actors[*i]).collect()),
         }
+    }
+
+    /// The umbrella value of an alias several actors claim (`?`): the alias
+    /// as catalogued with every claimant, "Winnti (APT41 or Winnti
+    /// Group)". A report that names no claimant otherwise carries it, and
+    /// `--actor` for any claimant finds it ([`Kb::umbrellas_of`]).
+    pub fn umbrella(&self, alias: &str) -> Option<String> {
+        let key = fold(alias);
+        let claimants = self.actor_by_name.get(&key)?;
+        if claimants.len() < 2 {
+            return None;
+        }
+        let form = claimants.iter().find_map(|&i| {
+            self.actors[i]
+                .aliases
+                .iter()
+                .find(|a| fold(&a.name) == key)
+                .map(|a| a.name.as_str())
+        })?;
+        let mut names: Vec<&str> = claimants
+            .iter()
+            .map(|&i| self.actors[i].canonical.as_str())
+            .collect();
+        names.sort_unstable();
+        Some(format!("{form} ({})", names.join(" or ")).replace('/', "-"))
+    }
+
+    /// The umbrella values ([`Kb::umbrella`]) of every ambiguous alias of
+    /// the actor named `canonical`.
+    pub fn umbrellas_of(&self, canonical: &str) -> Vec<String> {
+        self.actor(canonical)
+            .map(|a| {
+                a.aliases
+                    .iter()
+                    .filter(|al| al.kind == AliasKind::Ambiguous)
+                    .filter_map(|al| self.umbrella(&al.name))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The actor whose canonical name is exactly `canonical`.
