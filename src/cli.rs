@@ -217,12 +217,47 @@ pub struct SearchArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Number of hits to show.
-    #[arg(long, short = 'n', default_value_t = 10)]
-    pub limit: usize,
-    /// Print results as JSON.
-    #[arg(long)]
+    /// Number of hits to show [default: 10; with -l, every match]. Larger
+    /// than the number of matches is fine.
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+    /// Order of hits: score (best first; the default with a query) or date
+    /// (newest first; the default without a query).
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub sort: Option<SearchSort>,
+    /// Print only the paths of matching reports, one per line (like rg -l).
+    #[arg(long, short = 'l', group = "search_output")]
+    pub files_with_matches: bool,
+    /// Print only the number of matching reports.
+    #[arg(long, group = "search_output")]
+    pub count: bool,
+    /// Output format: human (default), json (one object), ndjson (one hit
+    /// per line, for jq pipelines).
+    #[arg(long, value_enum, value_name = "FORMAT", group = "search_output")]
+    pub format: Option<SearchFormat>,
+    /// Print results as JSON (same as --format json).
+    #[arg(long, group = "search_output")]
     pub json: bool,
+}
+
+/// Orders of `search --sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchSort {
+    /// Best BM25 score first.
+    Score,
+    /// Newest first.
+    Date,
+}
+
+/// Formats of `search --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchFormat {
+    /// Blocks of title, path, facts and snippet.
+    Human,
+    /// One JSON object with the total and the hits.
+    Json,
+    /// One JSON object per hit, one per line.
+    Ndjson,
 }
 
 /// Arguments of `facets`.

@@ -252,10 +252,17 @@ pub fn build(
     let text = cleaned.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let text_query = match text {
         Some(t) => {
-            let mut parser = QueryParser::for_index(index, vec![fields.title, fields.body]);
+            let mut parser = QueryParser::new(
+                index.schema(),
+                vec![fields.title, fields.body],
+                crate::index::schema::query_tokenizers(),
+            );
             parser.set_field_boost(fields.title, TITLE_BOOST);
             parser.set_conjunction_by_default();
-            let expanded = expand_aliases(&expand_indicators(t), kb);
+            // Only the patterns `expand_prefixes` writes: it refuses typed ones.
+            parser.allow_regexes();
+            let expanded = expand_prefixes(&expand_aliases(&expand_indicators(t), kb))?;
+            let expanded = split_alternatives(&expanded, index, fields.body)?;
             Some(
                 parser
                     .parse_query(&expanded)
@@ -443,6 +450,155 @@ pub fn expand_indicators(q: &str) -> String {
     out
 }
 
+/// Shortest prefix accepted before a trailing `*`, in characters: a
+/// one-letter prefix would expand to a large part of the dictionary.
+pub const MIN_PREFIX_CHARS: usize = 2;
+
+/// Rewrites prefix queries into what the query parser runs, and refuses
+/// the wildcard forms it does not support instead of ignoring them:
+/// - `volt*` (a word with a trailing `*`) finds words starting with "volt"
+///   in the title or the body, as `(title:/volt.*/ OR body:/volt.*/)`; a
+///   full word also matches the forms its stem takes (`exploitation*`
+///   finds "exploit" too), as the body is stemmed;
+/// - `title:volt*` and `body:volt*` do the same in one field;
+/// - `"volt typh"*` (a quoted phrase with a trailing `*`) is tantivy's
+///   phrase prefix and is kept; a one-word quoted phrase is a word prefix;
+/// - a `*` anywhere else (`*volt`, `vo*lt`) is a usage error, and so is a
+///   `/regex/`, which the engine would otherwise read as a pattern.
+///
+/// A lone `*` (every document) is kept.
+pub fn expand_prefixes(q: &str) -> Result<String> {
+    let mut out = String::with_capacity(q.len() * 2);
+    let ps = pieces(q);
+    let mut joined: String;
+    let mut i = 0;
+    while i < ps.len() {
+        let (piece, sep) = &ps[i];
+        i += 1;
+        out.push_str(sep);
+        let token: &str = match piece {
+            Piece::Word(w) if !w.starts_with('/') => {
+                out.push_str(w);
+                continue;
+            }
+            Piece::Word(w) => w,
+            Piece::Quoted(s) => {
+                // `"volt"*` comes as the phrase, then `*` with no space.
+                match ps.get(i) {
+                    Some((Piece::Other(next), "")) if next.starts_with('*') => {
+                        joined = format!("\"{s}\"{next}");
+                        i += 1;
+                        &joined
+                    }
+                    _ => {
+                        out.push('"');
+                        out.push_str(s);
+                        out.push('"');
+                        continue;
+                    }
+                }
+            }
+            Piece::Other(t) => t,
+        };
+        let (prefix, core, suffix) = peel(token);
+        let (field, bare) = match core.split_once(':') {
+            Some((f, rest)) if !f.starts_with('"') && !f.is_empty() => (Some(f), rest),
+            _ => (None, core),
+        };
+        if bare.starts_with('/') {
+            return Err(Error::Query(format!(
+                "{token:?}: regular expressions are not supported (quote a path to search it as text: \"/etc/passwd\")"
+            )));
+        }
+        if !bare.contains('*') || bare == "*" {
+            out.push_str(token);
+            continue;
+        }
+        let word = if let Some(inner) = bare.strip_prefix('"').and_then(|b| b.strip_suffix("\"*")) {
+            if inner.contains('*') {
+                return Err(wildcard_error(token));
+            }
+            let words = inner
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count();
+            if words >= 2 {
+                // tantivy's own phrase prefix.
+                out.push_str(token);
+                continue;
+            }
+            inner.trim_matches(|c: char| !c.is_alphanumeric())
+        } else {
+            match bare.strip_suffix('*') {
+                Some(w) if !w.contains('*') && !w.is_empty() => w,
+                _ => return Err(wildcard_error(token)),
+            }
+        };
+        if word.chars().any(|c| !c.is_alphanumeric()) {
+            // Several words ("cve-2024*"): a phrase whose last word is a prefix.
+            if word
+                .split(|c: char| !c.is_alphanumeric())
+                .any(str::is_empty)
+            {
+                return Err(wildcard_error(token));
+            }
+            out.push_str(prefix);
+            out.push_str(&format!("\"{word}\"*"));
+            out.push_str(suffix);
+            continue;
+        }
+        if word.chars().count() < MIN_PREFIX_CHARS {
+            return Err(Error::Query(format!(
+                "{token:?}: a prefix needs at least {MIN_PREFIX_CHARS} letters before the *"
+            )));
+        }
+        let fields: Vec<&str> = match field {
+            None => vec![
+                crate::index::schema::names::TITLE,
+                crate::index::schema::names::BODY,
+            ],
+            Some(f) => vec![f],
+        };
+        let pattern = prefix_pattern(word);
+        let alts: Vec<String> = fields.iter().map(|f| format!("{f}:/{pattern}/")).collect();
+        out.push_str(prefix);
+        out.push('(');
+        out.push_str(&alts.join(" OR "));
+        out.push(')');
+        out.push_str(suffix);
+    }
+    Ok(out)
+}
+
+/// The regular expression of the indexed terms a word prefix matches: the
+/// prefix lower-cased, or the stem of the whole word (so `attacks*` finds
+/// the indexed stem "attack").
+fn prefix_pattern(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut analyzer = crate::index::stem::analyzer();
+    let mut stream = analyzer.token_stream(&lower);
+    let stem = if stream.advance() {
+        stream.token().text.clone()
+    } else {
+        lower.clone()
+    };
+    // Only letters and digits remain (checked by the caller), none of which
+    // is special in a regular expression.
+    if stem != lower && !lower.starts_with(&stem) {
+        format!("({lower}|{stem}).*")
+    } else if stem != lower {
+        format!("{stem}.*")
+    } else {
+        format!("{lower}.*")
+    }
+}
+
+fn wildcard_error(token: &str) -> Error {
+    Error::Query(format!(
+        "{token:?}: only a trailing * is supported (volt* finds words starting with \"volt\"; \"volt typh\"* a phrase whose last word starts so)"
+    ))
+}
+
 /// Splits a query token into its operator prefix (`-`, `+`, `(`), the core,
 /// and the closing parentheses that do not belong to the core.
 fn peel(token: &str) -> (&str, &str, &str) {
@@ -524,13 +680,17 @@ pub fn expand_aliases(q: &str, kb: &Kb) -> String {
         let (piece, sep) = &ps[i];
         out.push_str(sep);
         if let Piece::Quoted(inner) = piece {
+            if phrase_has_modifier(&ps, i) {
+                // `"a b"*`, `"a b"~2`, `"a b"^2`: the phrase stays a phrase.
+                out.push('"');
+                out.push_str(inner);
+                out.push('"');
+                i += 1;
+                continue;
+            }
             match alias_group(inner, kb) {
                 Some(g) => out.push_str(&g),
-                None => {
-                    out.push('"');
-                    out.push_str(inner);
-                    out.push('"');
-                }
+                None => out.push_str(&compound_alternatives(&format!("\"{inner}\""), None)),
             }
             i += 1;
             continue;
@@ -559,13 +719,153 @@ pub fn expand_aliases(q: &str, kb: &Kb) -> String {
             }
             None => {
                 if let Piece::Word(w) = piece {
-                    out.push_str(w);
+                    let before = match i.checked_sub(1).map(|p| &ps[p]) {
+                        Some((Piece::Word(b), _)) => Some(*b),
+                        _ => None,
+                    };
+                    out.push_str(&compound_alternatives(w, before));
                 }
                 i += 1;
             }
         }
     }
     out
+}
+
+/// Other spellings of one query word or quoted phrase, as a group, so
+/// that either way of writing a name finds both (the index holds the
+/// parts of compound names, `index::stem`):
+/// - a quoted phrase of two or three words also matches the words written
+///   as one: `"citrix bleed"` → `("citrix bleed" OR citrixbleed)` (the
+///   phrase cannot match the parts of "CitrixBleed", which share one
+///   position);
+/// - a name with a one-digit version also matches the name without it:
+///   `log4j2` → `(log4j2 OR log4j)` (not `apt28` or `fin7`: see
+///   [`crate::index::stem::compound_parts`]);
+/// - a version number after a word (`lockbit 3.0`, `v2`) is optional: it
+///   ranks the reports naming it first, and the base name alone matches.
+///
+/// `word` is a quoted phrase (with its quotes) or a bare word; `before` is
+/// the bare word just before it, if any. Anything else is returned as is.
+pub fn compound_alternatives(word: &str, before: Option<&str>) -> String {
+    if let Some(inner) = word.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+        let words: Vec<&str> = inner
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if (2..=3).contains(&words.len())
+            && words.iter().all(|w| w.chars().all(char::is_alphabetic))
+        {
+            return format!("({word} OR {})", words.concat());
+        }
+        return word.to_string();
+    }
+    let is_version = {
+        let digits = word.strip_prefix(['v', 'V']).unwrap_or(word);
+        !digits.is_empty()
+            && digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && (digits.contains('.') || digits.len() < word.len())
+            && !digits.ends_with('.')
+    };
+    if let (true, Some(name)) = (is_version, before) {
+        if name.chars().any(char::is_alphabetic) {
+            return format!("(\"{word}\" OR {name})");
+        }
+    }
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars().rev();
+    if let (Some(last), Some(prev)) = (chars.next(), chars.next()) {
+        let base = &lower[..lower.len() - last.len_utf8()];
+        // As typed in lower case, the base rule of the index: one digit
+        // after a lower-case letter, a name of 4 or more characters.
+        if last.is_ascii_digit() && prev.is_alphabetic() && base.chars().count() >= 4 {
+            return format!("({word} OR {base})");
+        }
+    }
+    word.to_string()
+}
+
+/// Whether the quoted phrase at `i` is followed, with no space, by a
+/// modifier (`*` prefix, `~` slop, `^` boost) that applies to it.
+fn phrase_has_modifier(ps: &[(Piece<'_>, &str)], i: usize) -> bool {
+    matches!(ps.get(i + 1), Some((Piece::Other(t), "")) if t.starts_with(['*', '~', '^']))
+}
+
+/// Shortest bare word that [`split_alternatives`] tries to split.
+const MIN_SPLIT_CHARS: usize = 7;
+
+/// Most spellings as two words that [`split_alternatives`] adds per word.
+const MAX_SPLITS: usize = 2;
+
+/// Rewrites every bare word of letters that reads as two indexed words
+/// into a group that also finds them written apart: `printnightmare` →
+/// `(printnightmare OR "print nightmare")`, `citrixbleed` → `(citrixbleed
+/// OR "citrix bleed")`. Both halves must be at least 3 letters and in the
+/// index; the alternative is a phrase, so it only matches the two words
+/// side by side. (The other way round, a typed "citrix bleed" finds
+/// "CitrixBleed" through the parts the index holds for it.) Opens the
+/// index only when the query has a word long enough.
+pub fn split_alternatives(q: &str, index: &Index, body: Field) -> Result<String> {
+    let ps = pieces(q);
+    let long = |w: &str| w.chars().count() >= MIN_SPLIT_CHARS && w.chars().all(char::is_alphabetic);
+    if !ps
+        .iter()
+        .any(|(p, _)| matches!(p, Piece::Word(w) if long(w)))
+    {
+        return Ok(q.to_string());
+    }
+    let searcher = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map(|r: tantivy::IndexReader| r.searcher())?;
+    let mut analyzer = crate::index::stem::query_analyzer();
+    let mut indexed = |word: &str| -> Result<bool> {
+        let mut stream = analyzer.token_stream(word);
+        let mut all = true;
+        let mut any = false;
+        while let Some(t) = tantivy::tokenizer::TokenStream::next(&mut stream) {
+            any = true;
+            all &= searcher.doc_freq(&Term::from_field_text(body, &t.text))? > 0;
+        }
+        Ok(any && all)
+    };
+    let mut out = String::with_capacity(q.len() * 2);
+    let mut quotes = 0usize;
+    for (piece, sep) in &ps {
+        out.push_str(sep);
+        // Inside a quoted name that an earlier expansion wrote, words stay.
+        let in_quotes = quotes % 2 == 1;
+        if let Piece::Other(t) = piece {
+            quotes += t.matches('"').count();
+        }
+        match piece {
+            Piece::Word(w) if long(w) && !in_quotes => {
+                let lower = w.to_lowercase();
+                let mut alts = Vec::new();
+                let cuts: Vec<usize> = lower.char_indices().map(|(i, _)| i).collect();
+                for &cut in cuts.iter().skip(3).take(cuts.len().saturating_sub(5)) {
+                    let (a, b) = lower.split_at(cut);
+                    if alts.len() < MAX_SPLITS && indexed(a)? && indexed(b)? {
+                        alts.push(format!("\"{a} {b}\""));
+                    }
+                }
+                if alts.is_empty() {
+                    out.push_str(w);
+                } else {
+                    out.push_str(&format!("({w} OR {})", alts.join(" OR ")));
+                }
+            }
+            Piece::Word(w) | Piece::Other(w) => out.push_str(w),
+            Piece::Quoted(s) => {
+                out.push('"');
+                out.push_str(s);
+                out.push('"');
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The query group for an alias, if `name` names exactly one actor.
@@ -667,6 +967,78 @@ mod tests {
         ] {
             assert_eq!(expand_indicators(kept), kept);
         }
+    }
+
+    #[test]
+    fn trailing_star_becomes_a_prefix_and_other_wildcards_are_refused() {
+        assert_eq!(
+            expand_prefixes("volt*").unwrap(),
+            "(title:/volt.*/ OR body:/volt.*/)"
+        );
+        assert_eq!(
+            expand_prefixes("-(Volt* OR x)").unwrap(),
+            "-((title:/volt.*/ OR body:/volt.*/) OR x)"
+        );
+        assert_eq!(expand_prefixes("title:typh*").unwrap(), "(title:/typh.*/)");
+        // A whole word's stem is matched too: the body is stemmed.
+        assert_eq!(
+            expand_prefixes("attacks*").unwrap(),
+            "(title:/attack.*/ OR body:/attack.*/)"
+        );
+        assert_eq!(
+            expand_prefixes("\"volt\"*").unwrap(),
+            "(title:/volt.*/ OR body:/volt.*/)"
+        );
+        for kept in ["\"volt typh\"*", "a * b", "volt typhoon", "\"a*b\""] {
+            assert_eq!(expand_prefixes(kept).unwrap(), kept);
+        }
+        assert_eq!(expand_prefixes("cve-2024*").unwrap(), "\"cve-2024\"*");
+        for refused in [
+            "*volt",
+            "vo*lt",
+            "v*",
+            "volt**",
+            "/etc/passwd",
+            "title:/x.*/",
+        ] {
+            assert!(
+                matches!(expand_prefixes(refused), Err(Error::Query(_))),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn compound_spellings_get_their_alternatives() {
+        assert_eq!(
+            compound_alternatives("\"citrix bleed\"", None),
+            "(\"citrix bleed\" OR citrixbleed)"
+        );
+        assert_eq!(compound_alternatives("log4j2", None), "(log4j2 OR log4j)");
+        assert_eq!(
+            compound_alternatives("LockBit3", None),
+            "(LockBit3 OR lockbit)"
+        );
+        assert_eq!(
+            compound_alternatives("3.0", Some("lockbit")),
+            "(\"3.0\" OR lockbit)"
+        );
+        assert_eq!(
+            compound_alternatives("v2", Some("emotet")),
+            "(\"v2\" OR emotet)"
+        );
+        for kept in [
+            "apt28",
+            "fin7",
+            "ta505",
+            "ransomware",
+            "2024",
+            "\"a b c d\"",
+            "sha1",
+        ] {
+            assert_eq!(compound_alternatives(kept, Some("x")), kept);
+        }
+        assert_eq!(compound_alternatives("3.0", None), "3.0");
     }
 
     #[test]

@@ -17,6 +17,16 @@ pub const SNIPPET_CHARS: usize = 220;
 const WINDOW_BEFORE: usize = 1_000;
 const WINDOW_AFTER: usize = 2_000;
 
+/// Weight added to a term the user typed, so that a passage holding one
+/// always beats a passage holding only names that alias expansion added
+/// (the inverse document frequency weights are all below 1).
+const TYPED_BONUS: Score = 1.0;
+
+/// Factor on the weight of a term that only occurs inside an expanded
+/// multi-word name ("Bear" of "Fancy Bear"): it may break ties, not choose
+/// the passage.
+const PHRASE_ONLY_FACTOR: Score = 0.1;
+
 /// Makes snippets for one query over the body field.
 pub struct Snippets {
     generator: Option<SnippetGenerator>,
@@ -24,67 +34,86 @@ pub struct Snippets {
     /// last letter, any ASCII case), so that only a window of a long body
     /// is tokenised and stemmed: that was most of a search's snippet time.
     finder: Option<AhoCorasick>,
+    /// Terms that the user did not type and that the query only looks for
+    /// inside a phrase (a word of an actor's multi-word alias): highlighted
+    /// only next to another highlighted word, so a lone "Bear", "Threat" or
+    /// "groups" is never marked.
+    phrase_only: BTreeSet<String>,
+    /// The analyzer of the body, to tell which words the highlights are.
+    tokenizer: Option<tantivy::tokenizer::TextAnalyzer>,
 }
 
 impl Snippets {
     /// Prepares snippets for `query`; without a query, snippets are the
-    /// opening of each body.
-    pub fn new(searcher: &Searcher, query: Option<&dyn Query>, body: Field) -> Snippets {
-        let Some(q) = query else {
-            return Snippets {
-                generator: None,
-                finder: None,
-            };
+    /// opening of each body. `typed` is the query as the user typed it
+    /// (before alias expansion): passages holding its words are preferred.
+    pub fn new(
+        searcher: &Searcher,
+        query: Option<&dyn Query>,
+        body: Field,
+        typed: Option<&str>,
+    ) -> Snippets {
+        let none = Snippets {
+            generator: None,
+            finder: None,
+            phrase_only: BTreeSet::new(),
+            tokenizer: None,
         };
-        // The generator's term weights, as SnippetGenerator::create makes
-        // them: rarer terms weigh more.
-        let mut terms: BTreeSet<Term> = BTreeSet::new();
-        q.query_terms(&mut |t, _| {
+        let Some(q) = query else {
+            return none;
+        };
+        let Ok(mut tokenizer) = searcher.index().tokenizer_for_field(body) else {
+            return none;
+        };
+        let typed_terms = typed.map_or_else(BTreeSet::new, |t| analyzed(&mut tokenizer, t));
+        // Every body term of the query, and whether it is ever looked up
+        // on its own (not only as a word of a phrase).
+        let mut terms: BTreeMap<Term, bool> = BTreeMap::new();
+        q.query_terms(&mut |t, in_phrase| {
             if t.field() == body {
-                terms.insert(t.clone());
+                *terms.entry(t.clone()).or_insert(false) |= !in_phrase;
             }
         });
         let mut weights: BTreeMap<String, Score> = BTreeMap::new();
-        for t in &terms {
+        let mut phrase_only = BTreeSet::new();
+        for (t, alone) in &terms {
             let value = t.value();
             let Some(text) = value.as_str() else {
                 continue;
             };
             let df = searcher.doc_freq(t).unwrap_or(0);
-            if df > 0 {
-                weights.insert(text.to_string(), 1.0 / (1.0 + df as Score));
+            if df == 0 {
+                continue;
             }
-        }
-        let Ok(tokenizer) = searcher.index().tokenizer_for_field(body) else {
-            return Snippets {
-                generator: None,
-                finder: None,
+            // The generator's own weighting: rarer terms weigh more.
+            let idf = 1.0 / (1.0 + df as Score);
+            let weight = if typed_terms.contains(text) {
+                TYPED_BONUS + idf
+            } else if *alone {
+                idf
+            } else {
+                phrase_only.insert(text.to_string());
+                idf * PHRASE_ONLY_FACTOR
             };
-        };
-        // Stems shorter than 3 letters would match everywhere: no window.
-        let finder = if weights.keys().all(|t| t.len() >= 3) && !weights.is_empty() {
-            let needles: Vec<&str> = weights
-                .keys()
-                .map(|t| {
-                    let cut = t.char_indices().last().map_or(t.len(), |(i, _)| i);
-                    if t.len() >= 4 {
-                        &t[..cut]
-                    } else {
-                        t.as_str()
-                    }
-                })
-                .collect();
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(needles)
-                .ok()
+            weights.insert(text.to_string(), weight);
+        }
+        // The window is placed at the first word the user typed, else at
+        // the first of any query term (an alias the expansion added).
+        let typed_weights: Vec<&String> = weights
+            .keys()
+            .filter(|t| typed_terms.contains(t.as_str()))
+            .collect();
+        let finder = if typed_weights.is_empty() {
+            window_finder(weights.keys())
         } else {
-            None
+            window_finder(typed_weights.into_iter())
         };
-        let generator = SnippetGenerator::new(weights, tokenizer, body, SNIPPET_CHARS);
+        let generator = SnippetGenerator::new(weights, tokenizer.clone(), body, SNIPPET_CHARS);
         Snippets {
             generator: Some(generator),
             finder,
+            phrase_only,
+            tokenizer: Some(tokenizer),
         }
     }
 
@@ -95,11 +124,52 @@ impl Snippets {
             for text in self.window(body).into_iter().chain([body]) {
                 let s = g.snippet(text);
                 if !s.is_empty() {
-                    return tidy(s.fragment(), s.highlighted());
+                    let marks = self.keep_highlights(s.fragment(), s.highlighted());
+                    return tidy(s.fragment(), &marks);
                 }
             }
         }
         opening(body)
+    }
+
+    /// Drops the highlight of a phrase-only word that stands alone: one
+    /// whose neighbours on both sides are not highlighted (only spaces or
+    /// punctuation between two highlights make them neighbours).
+    fn keep_highlights(
+        &self,
+        text: &str,
+        marks: &[std::ops::Range<usize>],
+    ) -> Vec<std::ops::Range<usize>> {
+        let Some(tokenizer) = &self.tokenizer else {
+            return marks.to_vec();
+        };
+        if self.phrase_only.is_empty() {
+            return marks.to_vec();
+        }
+        let mut tokenizer = tokenizer.clone();
+        let joined = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| {
+            a.end <= b.start
+                && text
+                    .get(a.end..b.start)
+                    .is_some_and(|gap| gap.chars().all(|c| !c.is_alphanumeric()) && gap.len() <= 3)
+        };
+        marks
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| {
+                let Some(word) = text.get((*m).clone()) else {
+                    return false;
+                };
+                let stems = analyzed(&mut tokenizer, word);
+                if !stems.iter().all(|s| self.phrase_only.contains(s)) {
+                    return true;
+                }
+                let before = i.checked_sub(1).is_some_and(|p| joined(&marks[p], m));
+                let after = marks.get(i + 1).is_some_and(|n| joined(m, n));
+                before || after
+            })
+            .map(|(_, m)| m.clone())
+            .collect()
     }
 
     /// The part of a long body around the first word that starts like a
@@ -124,6 +194,39 @@ impl Snippets {
         }
         Some(&body[start..end])
     }
+}
+
+/// Finds where query terms may occur (each stem minus its last letter,
+/// any ASCII case); None when a stem is shorter than 3 letters (it would
+/// match everywhere) or there is none.
+fn window_finder<'t>(terms: impl Iterator<Item = &'t String> + Clone) -> Option<AhoCorasick> {
+    if terms.clone().next().is_none() || terms.clone().any(|t| t.len() < 3) {
+        return None;
+    }
+    let needles: Vec<&str> = terms
+        .map(|t| {
+            let cut = t.char_indices().last().map_or(t.len(), |(i, _)| i);
+            if t.len() >= 4 {
+                &t[..cut]
+            } else {
+                t.as_str()
+            }
+        })
+        .collect();
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(needles)
+        .ok()
+}
+
+/// The analyzed terms of a text (lower-cased stems, as the body is indexed).
+fn analyzed(tokenizer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stream = tokenizer.token_stream(text);
+    while let Some(t) = tantivy::tokenizer::TokenStream::next(&mut stream) {
+        out.insert(t.text.clone());
+    }
+    out
 }
 
 /// The first [`SNIPPET_CHARS`] characters of the body, cut at a word.

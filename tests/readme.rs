@@ -1,7 +1,7 @@
 //! Every example in README.md is real output: each ```console block's
 //! `$ threatdex …` lines are run on the bundled corpus (indexed into a fresh
-//! temporary index), and what they print on stdout must be what the README
-//! shows, byte for byte.
+//! temporary index), and what they print (stdout and stderr together, as a
+//! terminal shows them) must be what the README shows, byte for byte.
 //!
 //! After a change that alters output on purpose, `UPDATE_README=1 cargo test
 //! --test readme` writes the real output into README.md (then read the diff).
@@ -55,8 +55,12 @@ fn examples(readme: &str) -> Vec<Example> {
 /// Runs one example's command: `threatdex` is the binary, the index is the
 /// corpus index, the working directory the crate root (so paths show as
 /// `corpus/…`); files it is told to write go to `scratch`.
-fn run(command: &str, index: &Path, scratch: &Path) -> (bool, String, String) {
+fn run(command: &str, index: &Path, scratch: &Path) -> String {
     let words = shell_words::split(command).expect("README command parses");
+    assert!(
+        !words.iter().any(|w| w == "|" || w == ">"),
+        "README console examples run threatdex alone (no pipes): {command}"
+    );
     assert_eq!(
         words[0], "threatdex",
         "README console lines run threatdex: {command}"
@@ -76,19 +80,24 @@ fn run(command: &str, index: &Path, scratch: &Path) -> (bool, String, String) {
             }
         }
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_threatdex"))
+    // One pipe for both streams, so messages land where a terminal shows them.
+    let (mut reader, writer) = std::io::pipe().expect("pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_threatdex"))
         .args(&args)
         .env("THREATDEX_INDEX", index)
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
+        .stdout(writer.try_clone().expect("pipe"))
+        .stderr(writer)
+        .spawn()
         .expect("run threatdex");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut bytes).expect("read output");
+    child.wait().expect("wait for threatdex");
+    // Files written to the scratch folder show under the README's names.
+    let scratch_prefix = format!("{}/", scratch.display());
+    String::from_utf8_lossy(&bytes).replace(&scratch_prefix, "")
 }
 
 /// The README's blank line after the output, if any, belongs to the prose.
@@ -116,9 +125,8 @@ fn every_readme_example_is_real_output() {
     let mut failures = Vec::new();
     // Replace from the bottom up so earlier line numbers stay valid.
     for ex in list.iter().rev() {
-        let (ok, stdout, stderr) = run(&ex.command, &env.index_dir(), scratch.path());
-        assert!(ok, "`{}` failed:\n{stderr}", ex.command);
-        let got = stdout.trim_end_matches('\n');
+        let output = run(&ex.command, &env.index_dir(), scratch.path());
+        let got = output.trim_end_matches('\n');
         let want = shown(&ex.expected);
         if got != want {
             if update {

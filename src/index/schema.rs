@@ -11,7 +11,8 @@ use tantivy::{DateTime, TantivyDocument};
 
 /// Version of the schema and of the way documents are built. Bumped whenever
 /// an index written by an older build would answer differently.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the text analyzer indexes the parts of compound names (`stem.rs`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the analyser used for title, body and tags.
 const TEXT_TOKENIZER: &str = "en_stem";
@@ -22,6 +23,15 @@ pub fn register_analyzers(index: &tantivy::Index) {
     index
         .tokenizers()
         .register(TEXT_TOKENIZER, super::stem::analyzer());
+}
+
+/// The analyzers that query text is read with: tantivy's defaults, with the
+/// text fields' analyzer without compound parts (`stem.rs` says why). A new
+/// manager, so the index's own analyzers are left as they are.
+pub fn query_tokenizers() -> tantivy::tokenizer::TokenizerManager {
+    let manager = tantivy::tokenizer::TokenizerManager::default();
+    manager.register(TEXT_TOKENIZER, super::stem::query_analyzer());
+    manager
 }
 
 /// Handles to every field of the schema.

@@ -151,11 +151,16 @@ mod tests {
 
     #[test]
     fn text_glued_to_a_link_is_set_apart_from_its_address() {
-        let t = to_text("\\[[4](https://ex.org/a.pdf \"Guide\")\\],\\[[5](https://ex.org/b)\\]. Done.");
+        let t =
+            to_text("\\[[4](https://ex.org/a.pdf \"Guide\")\\],\\[[5](https://ex.org/b)\\]. Done.");
         assert!(t.contains("(https://ex.org/a.pdf) ],["), "{t}");
         assert!(t.contains("(https://ex.org/b) ]. Done."), "{t}");
-        let t = to_text("See [the advisory](https://ex.org/a). Then [more](https://ex.org/m), too.");
-        assert!(t.contains("(https://ex.org/a). Then more (https://ex.org/m), too."), "{t}");
+        let t =
+            to_text("See [the advisory](https://ex.org/a). Then [more](https://ex.org/m), too.");
+        assert!(
+            t.contains("(https://ex.org/a). Then more (https://ex.org/m), too."),
+            "{t}"
+        );
     }
 
     #[test]

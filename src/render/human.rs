@@ -113,6 +113,28 @@ pub fn search(w: &mut impl Write, r: &SearchResults, style: Style) -> io::Result
     writeln!(w, "{shown} of {} matching reports", r.total)
 }
 
+/// Writes the paths of the hits, one per line (like `rg -l`).
+pub fn paths(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
+    for h in &r.hits {
+        writeln!(w, "{}", display_path(&h.path))?;
+    }
+    Ok(())
+}
+
+/// Writes a number of matching reports alone on its line.
+pub fn count(w: &mut impl Write, n: usize) -> io::Result<()> {
+    writeln!(w, "{n}")
+}
+
+/// Writes "did you mean" suggestions for a query without hits (nothing
+/// when there are none).
+pub fn suggestions(w: &mut impl Write, near: &[String]) -> io::Result<()> {
+    if near.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "did you mean: {}?", near.join(", "))
+}
+
 fn entity_line(e: &Entities) -> String {
     let mut parts = Vec::new();
     for (label, v) in [

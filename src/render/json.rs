@@ -78,40 +78,51 @@ struct SearchJson<'a> {
     hits: Vec<HitJson<'a>>,
 }
 
+/// The wire form of one hit.
+fn hit_json(h: &crate::model::Hit) -> HitJson<'_> {
+    HitJson {
+        path: display_path(&h.path),
+        title: &h.title,
+        url: h.url.as_deref(),
+        date: h.date.map(|d| d.to_string()),
+        score: h.score,
+        actors: &h.entities.actors,
+        countries: &h.entities.countries,
+        targets: &h.entities.targets,
+        origins: &h.entities.origins,
+        sectors: &h.entities.sectors,
+        tags: &h.tags,
+        cves: &h.indicators.cves,
+        techniques: &h.indicators.techniques,
+        snippet: &h.snippet.text,
+        highlights: h
+            .snippet
+            .highlights
+            .iter()
+            .map(|r| [r.start, r.end])
+            .collect(),
+    }
+}
+
 /// Writes search results as one JSON object.
 pub fn search(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
     let out = SearchJson {
         query: r.query.as_deref(),
         total: r.total,
-        hits: r
-            .hits
-            .iter()
-            .map(|h| HitJson {
-                path: display_path(&h.path),
-                title: &h.title,
-                url: h.url.as_deref(),
-                date: h.date.map(|d| d.to_string()),
-                score: h.score,
-                actors: &h.entities.actors,
-                countries: &h.entities.countries,
-                targets: &h.entities.targets,
-                origins: &h.entities.origins,
-                sectors: &h.entities.sectors,
-                tags: &h.tags,
-                cves: &h.indicators.cves,
-                techniques: &h.indicators.techniques,
-                snippet: &h.snippet.text,
-                highlights: h
-                    .snippet
-                    .highlights
-                    .iter()
-                    .map(|r| [r.start, r.end])
-                    .collect(),
-            })
-            .collect(),
+        hits: r.hits.iter().map(hit_json).collect(),
     };
     serde_json::to_writer(&mut *w, &out)?;
     writeln!(w)
+}
+
+/// Writes search hits as newline-delimited JSON: one object per hit, in the
+/// shape of the `hits` items of [`search`].
+pub fn search_ndjson(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
+    for h in &r.hits {
+        serde_json::to_writer(&mut *w, &hit_json(h))?;
+        writeln!(w)?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
