@@ -54,7 +54,8 @@ use std::collections::BTreeSet;
 /// file: it is part of [`Kb::fingerprint`], so the next `index` run extracts
 /// every document again instead of keeping what the old rules found.
 /// 2: misspelt names (rule 9), target countries (rule 10).
-pub const RULES_REVISION: u32 = 2;
+/// 3: indicator roles (indicator or reference); URL paths keep their case.
+pub const RULES_REVISION: u32 = 3;
 
 /// Words for the people behind a name: near an ordinary-word or
 /// malware-family alias they show that it names a group ("the Cobalt group",
