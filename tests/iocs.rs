@@ -277,7 +277,7 @@ fn extract_json_lists_indicators() {
     assert_eq!(strings(&v["techniques"]), vec!["T1190"]);
     assert_eq!(
         v["iocs"],
-        serde_json::json!([{"type": "ip", "value": "45.77.12.9", "scope": "public"}])
+        serde_json::json!([{"type": "ip", "value": "45.77.12.9", "scope": "public", "role": "indicator"}])
     );
 }
 
@@ -379,14 +379,14 @@ fn iocs_lists_counts_most_named_first() {
 
     let csv = env.ok(&["iocs", "--csv", "--type", "cve"]);
     let mut lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.remove(0), "type,value,scope,reports");
+    assert_eq!(lines.remove(0), "type,value,scope,role,reports");
     assert_eq!(
         lines,
         vec![
-            "cve,CVE-2023-23397,,1",
-            "cve,CVE-2023-46805,,1",
-            "cve,CVE-2024-21887,,1",
-            "cve,CVE-2024-26234,,1"
+            "cve,CVE-2023-23397,,,1",
+            "cve,CVE-2023-46805,,,1",
+            "cve,CVE-2024-21887,,,1",
+            "cve,CVE-2024-26234,,,1"
         ]
     );
     // A query restricts the reports counted.

@@ -914,7 +914,20 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
         assert_eq!(ind.techniques, vec!["T1059", "T1059.001", "T1190"]);
         assert_eq!(
             values(&ind, IndicatorKind::Url),
-            vec!["https://update-check.evil-cdn.com/gate.php?id=7"]
+            vec![
+                "https://update-check.evil-cdn.com/gate.php?id=7",
+                "https://www.cisa.gov/advisories"
+            ]
+        );
+        let role_of = |v: &str| ind.iocs.iter().find(|i| i.value == v).map(|i| i.role);
+        assert_eq!(
+            role_of("https://www.cisa.gov/advisories"),
+            Some(Role::Reference)
+        );
+        assert_eq!(role_of("www.cisa.gov"), Some(Role::Reference));
+        assert_eq!(
+            role_of("https://update-check.evil-cdn.com/gate.php?id=7"),
+            Some(Role::Indicator)
         );
         assert_eq!(
             values(&ind, IndicatorKind::Ip),
@@ -929,7 +942,11 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
         );
         assert_eq!(
             values(&ind, IndicatorKind::Domain),
-            vec!["login-portal.zip", "update-check.evil-cdn.com"]
+            vec![
+                "login-portal.zip",
+                "update-check.evil-cdn.com",
+                "www.cisa.gov"
+            ]
         );
         assert_eq!(
             values(&ind, IndicatorKind::Email),
@@ -955,22 +972,57 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
     }
 
     #[test]
-    fn plain_links_to_reference_sites_are_not_indicators() {
+    fn plain_links_to_reference_sites_are_references() {
         let ind = scan(
             "Follow us https://www.linkedin.com/company/x and twitter.com; see \
              https://www.virustotal.com/gui/file/275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f \
              but the payload sat on hxxps://github[.]com/evil/repo and x[.]com/evil.",
             None,
         );
-        let all: Vec<&str> = ind.iocs.iter().map(|i| i.value.as_str()).collect();
+        let with_role = |role: Role| -> Vec<&str> {
+            ind.iocs
+                .iter()
+                .filter(|i| i.role == role)
+                .map(|i| i.value.as_str())
+                .collect()
+        };
+        // The defanged link is the attackers', and the sample's hash in the
+        // scanner's link; the sites themselves are never blocked whole.
         assert_eq!(
-            all,
+            with_role(Role::Indicator),
             vec![
-                "github.com",
-                "x.com",
                 "https://github.com/evil/repo",
                 "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
             ]
+        );
+        assert_eq!(
+            with_role(Role::Reference),
+            vec![
+                "github.com",
+                "twitter.com",
+                "www.linkedin.com",
+                "www.virustotal.com",
+                "x.com",
+                "https://www.linkedin.com/company/x",
+                "https://www.virustotal.com/gui/file/275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_keep_the_case_of_their_path() {
+        assert_eq!(
+            normalise_url("HXXP://User@Evil.COM:8080/m4UBdpE7?Q=A#F"),
+            "hxxp://User@evil.com:8080/m4UBdpE7?Q=A#F"
+        );
+        let ind = scan("C2 at hxxp://Evil[.]COM/m4UBdpE7", None);
+        assert_eq!(
+            values(&ind, IndicatorKind::Url),
+            vec!["http://evil.com/m4UBdpE7"]
+        );
+        assert_eq!(
+            parse_one("HTTP://EVIL.com/m4UBdpE7"),
+            Some((IndicatorKind::Url, "http://evil.com/m4UBdpE7".into()))
         );
     }
 
@@ -997,7 +1049,7 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
                 "https://evil.com/b",
                 "https://evil.com/c",
                 "https://evil.com/d?x=1",
-                "https://evil.org/wiki/foo_(bar)"
+                "https://evil.org/wiki/Foo_(bar)"
             ]
         );
     }
