@@ -306,13 +306,20 @@ pub struct IocsArgs {
     /// Only indicators of this type (repeatable).
     #[arg(long = "type", value_name = "TYPE", value_parser = ["ip", "domain", "url", "email", "md5", "sha1", "sha256", "cve", "technique"])]
     pub kinds: Vec<String>,
-    /// Show at most this many indicators (default: all).
-    #[arg(long, short = 'n', value_name = "N")]
-    pub limit: Option<usize>,
+    /// Also list references: links the reports cite (sources, vendors,
+    /// publishers, code hosts), which are never exported as indicators.
+    #[arg(long, conflicts_with = "references")]
+    pub all: bool,
+    /// List only references, not indicators.
+    #[arg(long)]
+    pub references: bool,
+    /// Show at most this many indicators, 1 or more (default: all).
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
     /// Print as JSON.
     #[arg(long, group = "format")]
     pub json: bool,
-    /// Print as CSV: type,value,scope,reports.
+    /// Print as CSV: type,value,scope,role,reports.
     #[arg(long, group = "format")]
     pub csv: bool,
 }

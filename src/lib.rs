@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod facets;
 pub mod index;
+pub mod indicator_counts;
 pub mod ingest;
 pub mod ioc;
 pub mod kb;

@@ -166,6 +166,53 @@ impl Scope {
             Scope::Reserved => "reserved",
         }
     }
+
+    /// Parses a scope name.
+    pub fn from_name(name: &str) -> Option<Scope> {
+        [
+            Scope::Public,
+            Scope::Private,
+            Scope::Loopback,
+            Scope::LinkLocal,
+            Scope::Multicast,
+            Scope::Documentation,
+            Scope::Reserved,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+}
+
+/// Whose an observable is: the attackers' (an indicator an analyst would
+/// block) or a link the report cites (a reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The report gives evidence that it is the attackers': defanged, in an
+    /// indicator list or table, in a sentence about C2, downloads,
+    /// exfiltration or phishing, or a hash of a sample. Exported and counted
+    /// by default.
+    Indicator,
+    /// A source, publisher, vendor, government or code-host link, or a plain
+    /// link in prose: kept and searchable, never exported as an indicator.
+    Reference,
+}
+
+impl Role {
+    /// The role's name, as shown in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Indicator => "indicator",
+            Role::Reference => "reference",
+        }
+    }
+
+    /// Parses a role name.
+    pub fn from_name(name: &str) -> Option<Role> {
+        [Role::Indicator, Role::Reference]
+            .into_iter()
+            .find(|r| r.name() == name)
+    }
 }
 
 /// One network or file indicator found in a report, refanged and
@@ -179,6 +226,8 @@ pub struct Ioc {
     pub value: String,
     /// Where it can be reached.
     pub scope: Scope,
+    /// Whether it is the attackers' or a reference.
+    pub role: Role,
 }
 
 /// The indicators of one report.
@@ -210,6 +259,10 @@ pub struct IndicatorCount {
     pub value: String,
     /// Where it can be reached; `None` for CVE and technique ids.
     pub scope: Option<Scope>,
+    /// Indicator or reference; `None` for CVE and technique ids. A value
+    /// that is an indicator in some reports and a reference in others is
+    /// counted once under each role.
+    pub role: Option<Role>,
     /// Number of matching reports naming it.
     pub reports: u64,
 }

@@ -1,15 +1,14 @@
 //! Runs a search: one `searcher.search` call for the count and the top
 //! documents, then stored fields and snippets for the hits. Also gathers
-//! every matching document for indicator counts and exports.
+//! every matching document for exports.
 
 use crate::error::Result;
 use crate::index::schema::{from_document, names, Fields};
-use crate::model::{Hit, IndicatorCount, IndicatorKind, ReportDoc, SearchResults};
+use crate::model::{Hit, ReportDoc, SearchResults};
 use crate::query::Plan;
 use crate::snippet::Snippets;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
 
 /// The order of search hits.
@@ -323,80 +322,6 @@ pub fn actor_stats(searcher: &Searcher, fields: &Fields, canonical: &str) -> Res
         targets: facets.next().unwrap_or_default(),
         sectors: facets.next().unwrap_or_default(),
     })
-}
-
-/// Counts, over the documents matching `query`, how many name each
-/// indicator, keeping the kinds in `kinds` (all when empty). Sorted by count,
-/// most first, then by value. Reads the fast fields only.
-pub fn indicator_counts(
-    searcher: &Searcher,
-    query: &dyn Query,
-    kinds: &[IndicatorKind],
-) -> Result<Vec<IndicatorCount>> {
-    let docs = searcher.search(query, &DocSetCollector)?;
-    let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-    for a in docs {
-        by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
-    }
-    let mut counts: BTreeMap<(IndicatorKind, String), u64> = BTreeMap::new();
-    let sources = [
-        (names::CVE, Some(IndicatorKind::Cve)),
-        (names::TECHNIQUE, Some(IndicatorKind::Technique)),
-        (names::IOC, None),
-    ];
-    for (seg, doc_ids) in by_segment {
-        let reader = searcher.segment_reader(seg);
-        for (field, fixed) in sources {
-            if fixed.is_some_and(|k| !kinds.is_empty() && !kinds.contains(&k)) {
-                continue;
-            }
-            let Some(column) = reader.fast_fields().str(field)? else {
-                continue;
-            };
-            let mut per_ord: HashMap<u64, u64> = HashMap::new();
-            for &d in &doc_ids {
-                for ord in column.term_ords(d) {
-                    *per_ord.entry(ord).or_default() += 1;
-                }
-            }
-            let mut value = String::new();
-            for (ord, n) in per_ord {
-                value.clear();
-                column
-                    .ord_to_str(ord, &mut value)
-                    .map_err(|e| crate::error::Error::io("index", e))?;
-                let kind = match fixed {
-                    Some(k) => k,
-                    None => match crate::ioc::classify(&value) {
-                        Some((k, _)) => k,
-                        None => continue,
-                    },
-                };
-                if kinds.is_empty() || kinds.contains(&kind) {
-                    *counts.entry((kind, value.clone())).or_default() += n;
-                }
-            }
-        }
-    }
-    let mut out: Vec<IndicatorCount> = counts
-        .into_iter()
-        .map(|((kind, value), reports)| IndicatorCount {
-            scope: match kind {
-                IndicatorKind::Cve | IndicatorKind::Technique => None,
-                _ => crate::ioc::classify(&value).map(|(_, s)| s),
-            },
-            kind,
-            value,
-            reports,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.reports
-            .cmp(&a.reports)
-            .then_with(|| a.value.cmp(&b.value))
-            .then_with(|| a.kind.cmp(&b.kind))
-    });
-    Ok(out)
 }
 
 /// Longest description of an exported report without a query, in characters.

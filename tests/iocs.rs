@@ -277,7 +277,7 @@ fn extract_json_lists_indicators() {
     assert_eq!(strings(&v["techniques"]), vec!["T1190"]);
     assert_eq!(
         v["iocs"],
-        serde_json::json!([{"type": "ip", "value": "45.77.12.9", "scope": "public"}])
+        serde_json::json!([{"type": "ip", "value": "45.77.12.9", "scope": "public", "role": "indicator"}])
     );
 }
 
@@ -379,14 +379,14 @@ fn iocs_lists_counts_most_named_first() {
 
     let csv = env.ok(&["iocs", "--csv", "--type", "cve"]);
     let mut lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.remove(0), "type,value,scope,reports");
+    assert_eq!(lines.remove(0), "type,value,scope,role,reports");
     assert_eq!(
         lines,
         vec![
-            "cve,CVE-2023-23397,,1",
-            "cve,CVE-2023-46805,,1",
-            "cve,CVE-2024-21887,,1",
-            "cve,CVE-2024-26234,,1"
+            "cve,CVE-2023-23397,,,1",
+            "cve,CVE-2023-46805,,,1",
+            "cve,CVE-2024-21887,,,1",
+            "cve,CVE-2024-26234,,,1"
         ]
     );
     // A query restricts the reports counted.
@@ -424,4 +424,176 @@ fn facets_count_cves_and_techniques() {
     assert_eq!(techs[0], ("T1059".to_string(), 2), "{techs:?}");
     assert!(techs.contains(&("T1059.001".to_string(), 1)));
     assert!(techs.contains(&("T1566".to_string(), 1)));
+}
+
+/// A report with attackers' indicators and the links it cites.
+const REPORT_WITH_REFERENCES: &str = "\
+# Loader campaign hits logistics firms
+
+The loader downloads its second stage from http://cdn.bad-loader.net/m4UBdpE7 and beacons
+to the C2 server stage.bad-loader.net every minute. Researchers at Acme described the
+family earlier (https://research.acme-sec.com/blog/loader-family-returns-with-new-tricks).
+The New York Times covered the breach at https://www.nytimes.com/2024/01/02/tech/breach.html.
+
+## Indicators of compromise
+
+- drop.evil-files.org
+- 275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f
+
+## References
+
+- https://github.com/acme-sec/loader-rules
+- https://www.gov.uk/guidance/phishing
+";
+
+fn env_with_references() -> Env {
+    let env = Env::new();
+    env.write("reports/loader.md", REPORT_WITH_REFERENCES);
+    env.ok(&["index", "--quiet", "reports"]);
+    env
+}
+
+/// (value, role) of each row of `iocs --json` with these extra arguments.
+fn roles(env: &Env, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["iocs"];
+    args.extend_from_slice(extra);
+    env.json(&args)["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["role"].is_null())
+        .map(|r| {
+            (
+                r["value"].as_str().unwrap().to_string(),
+                r["role"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn references_are_kept_and_searchable_but_not_listed_as_indicators() {
+    let env = env_with_references();
+    let mut indicators: Vec<String> = roles(&env, &[]).into_iter().map(|r| r.0).collect();
+    indicators.sort();
+    assert_eq!(
+        indicators,
+        vec![
+            "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f",
+            "cdn.bad-loader.net",
+            "drop.evil-files.org",
+            "http://cdn.bad-loader.net/m4UBdpE7",
+            "stage.bad-loader.net",
+        ]
+    );
+    let references: Vec<(String, String)> = roles(&env, &["--references"]);
+    let reference_values: Vec<&str> = references.iter().map(|r| r.0.as_str()).collect();
+    for cited in [
+        "https://research.acme-sec.com/blog/loader-family-returns-with-new-tricks",
+        "https://www.nytimes.com/2024/01/02/tech/breach.html",
+        "www.nytimes.com",
+        "https://github.com/acme-sec/loader-rules",
+        "github.com",
+        "https://www.gov.uk/guidance/phishing",
+    ] {
+        assert!(reference_values.contains(&cited), "{cited}: {references:?}");
+    }
+    assert!(references.iter().all(|r| r.1 == "reference"));
+    let all = roles(&env, &["--all"]);
+    assert_eq!(all.len(), references.len() + indicators.len());
+    // A reference is still found by search.
+    let hits = env.json(&["search", "--ioc", "www.nytimes.com"]);
+    assert_eq!(hit_paths(&hits), vec!["reports/loader.md"]);
+    // The CSV and the extract JSON carry the role.
+    let csv = env.ok(&["iocs", "--csv", "--all", "--type", "domain"]);
+    assert!(csv.starts_with("type,value,scope,role,reports\n"), "{csv}");
+    assert!(
+        csv.contains("domain,github.com,public,reference,1\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("domain,drop.evil-files.org,public,indicator,1\n"),
+        "{csv}"
+    );
+    let extracted = env.ok(&["extract", "--json", "reports/loader.md"]);
+    let v: Value = serde_json::from_str(extracted.trim()).unwrap();
+    let nyt = v["iocs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["value"] == "www.nytimes.com")
+        .cloned();
+    assert_eq!(
+        nyt.map(|i| i["role"].clone()),
+        Some(Value::from("reference"))
+    );
+}
+
+#[test]
+fn url_paths_keep_their_case() {
+    let env = env_with_references();
+    let urls = env.json(&["iocs", "--type", "url"]);
+    let values: Vec<&str> = urls["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, vec!["http://cdn.bad-loader.net/m4UBdpE7"]);
+    // Scheme and host are case-insensitive; the path is not.
+    for typed in [
+        "HTTP://CDN.Bad-Loader.net/m4UBdpE7",
+        "hxxp://cdn[.]bad-loader[.]net/m4UBdpE7",
+    ] {
+        let hits = env.json(&["search", "--ioc", typed]);
+        assert_eq!(hit_paths(&hits), vec!["reports/loader.md"], "{typed}");
+    }
+    let other_case = env.json(&["search", "--ioc", "http://cdn.bad-loader.net/m4ubdpe7"]);
+    assert_eq!(other_case["total"], 0);
+}
+
+#[test]
+fn iocs_limits_are_checked_and_clamped() {
+    let env = env_with_references();
+    let all = env.json(&["iocs"])["indicators"].as_array().unwrap().len();
+    assert!(all > 2);
+    let two = env.json(&["iocs", "-n", "2"]);
+    assert_eq!(two["indicators"].as_array().unwrap().len(), 2);
+    for huge in ["18446744073709551615", "100000000000000"] {
+        let v = env.json(&["iocs", "-n", huge]);
+        assert_eq!(v["indicators"].as_array().unwrap().len(), all, "{huge}");
+    }
+    for bad in ["0", "-1", "99999999999999999999999", "x"] {
+        let out = env.run(&["iocs", "-n", bad]);
+        assert_eq!(out.status.code(), Some(2), "-n {bad}");
+        assert!(out.stdout.is_empty(), "-n {bad}");
+    }
+}
+
+#[test]
+fn iocs_table_fits_its_content() {
+    let env = Env::new();
+    let long = format!("hxxp://evil[.]com/{}", "a".repeat(150));
+    env.write(
+        "reports/long.txt",
+        format!("Long link\n\nThe payload came from {long} and 45.77.12[.]9.\n"),
+    );
+    env.ok(&["index", "--quiet", "reports"]);
+    let table = env.ok(&["iocs"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("type"), "{table}");
+    let header_width = lines[0].chars().count();
+    assert!(
+        header_width <= 100,
+        "header is {header_width} wide:\n{table}"
+    );
+    // Short rows are no wider than the header; the long URL overflows its
+    // own row only.
+    for l in &lines[1..] {
+        if l.contains("aaaa") {
+            assert!(l.chars().count() > 150, "{l}");
+        } else {
+            assert!(l.chars().count() <= header_width, "{l}\n{table}");
+        }
+    }
 }

@@ -253,3 +253,41 @@ fn reexport_is_byte_identical_and_filters_apply() {
     );
     assert_eq!(reports[0]["published"], "2024-03-02T00:00:00.000Z");
 }
+
+#[test]
+fn references_are_never_exported_and_url_paths_keep_their_case() {
+    let env = Env::new();
+    env.write(
+        "reports/apt29.md",
+        "---\ntitle: APT29 phishing wave\ndate: 2024-02-10\n---\n\
+         APT29 sent lures whose link downloads a loader from hxxps://files[.]bad-host[.]net/m4UBdpE7.\n\
+         The wave was reported by https://www.nytimes.com/2024/02/09/us/politics/hack.html and \
+         https://www.wired.com/story/apt29-phishing-wave/.\n\n\
+         ## Sources\n\n\
+         - https://www.gov.uk/government/news/uk-exposes-apt29\n",
+    );
+    env.ok(&["index", "--quiet", "reports"]);
+    let (bytes, v) = export(&env, &[]);
+    let text = String::from_utf8(bytes).unwrap();
+    for cited in ["nytimes.com", "wired.com", "gov.uk"] {
+        assert!(!text.contains(&format!("value = '{cited}")), "{cited}");
+        assert!(
+            !text.contains(&format!("{cited}'")) && !text.contains(&format!("www.{cited}'")),
+            "{cited} exported as an indicator"
+        );
+    }
+    let patterns: BTreeSet<String> = v["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "indicator")
+        .map(|o| o["pattern"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        patterns,
+        BTreeSet::from([
+            "[domain-name:value = 'files.bad-host.net']".to_string(),
+            "[url:value = 'https://files.bad-host.net/m4UBdpE7']".to_string(),
+        ])
+    );
+}

@@ -44,6 +44,13 @@ pub fn run(dir: &Path, args: ExportArgs) -> Result<ExitCode> {
             bundle.objects.len()
         );
     }
+    if omitted.references > 0 {
+        eprintln!(
+            "threatdex: left out {} reference(s): links the reports cite, which are not \
+             indicators (`threatdex iocs --references` lists them)",
+            omitted.references
+        );
+    }
     if omitted.empty_reports > 0 {
         eprintln!(
             "threatdex: left out {} report(s) naming no actor, sector, country or indicator \

@@ -101,7 +101,9 @@ use std::collections::BTreeSet;
 /// 2: misspelt names (rule 9), target countries (rule 10).
 /// 3: ransomware brands, glued footnotes and plurals, detection names,
 /// spelling variants, bare-name definitions (rules 4, 11–14).
-pub const RULES_REVISION: u32 = 3;
+/// 4: indicator roles (indicator or reference); URL paths keep their case;
+/// Markdown reports read as text.
+pub const RULES_REVISION: u32 = 4;
 
 /// Returns the entities named in the article's title and text.
 pub fn entities(article: &Article, kb: &Kb) -> Entities {

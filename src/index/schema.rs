@@ -1,7 +1,7 @@
 //! The tantivy schema: the only home of field names and facet paths.
 
 use crate::error::{Error, Result};
-use crate::model::{Article, Entities, Indicators, Ioc};
+use crate::model::{Article, Entities, IndicatorKind, Indicators, Ioc, Role, Scope};
 use chrono::{Datelike, NaiveDate};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, NumericOptions, OwnedValue, Schema,
@@ -12,7 +12,8 @@ use tantivy::{DateTime, TantivyDocument};
 /// Version of the schema and of the way documents are built. Bumped whenever
 /// an index written by an older build would answer differently.
 /// 2: the text analyzer indexes the parts of compound names (`stem.rs`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: indicators carry their role (`ioc_entry`, counted like facets).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the analyser used for title, body and tags.
 const TEXT_TOKENIZER: &str = "en_stem";
@@ -58,9 +59,13 @@ pub struct Fields {
     /// fast). Parents of sub-techniques are found through the facets and the
     /// query builder, not stored here.
     pub technique: Field,
-    /// IOC values, refanged and lower case (exact, stored, fast); the type of
-    /// each follows from its shape ([`crate::ioc::classify`]).
+    /// IOC values, refanged and normalised, indicators and references alike
+    /// (exact, searched by `--ioc` and indicator query words).
     pub ioc: Field,
+    /// One entry per IOC, `<role> <type> <scope> <value>` (stored and fast,
+    /// never searched): what `iocs` counts, one pass over its column, and
+    /// what results and exports read back. See [`ioc_entry`].
+    pub ioc_entry: Field,
     /// BLAKE3 hash of the file's bytes (stored and fast, read back to tell
     /// changed files; never searched, so not indexed).
     pub hash: Field,
@@ -94,6 +99,8 @@ pub mod names {
     pub const TECHNIQUE: &str = "technique";
     /// See [`super::Fields::ioc`].
     pub const IOC: &str = "ioc";
+    /// See [`super::Fields::ioc_entry`].
+    pub const IOC_ENTRY: &str = "ioc_entry";
     /// See [`super::Fields::hash`].
     pub const HASH: &str = "hash";
     /// See [`super::Fields::size`].
@@ -211,7 +218,8 @@ pub fn build_schema() -> (Schema, Fields) {
         facets: b.add_facet_field(names::FACETS, FacetOptions::default().set_stored()),
         cve: b.add_text_field(names::CVE, STRING | STORED | FAST),
         technique: b.add_text_field(names::TECHNIQUE, STRING | STORED | FAST),
-        ioc: b.add_text_field(names::IOC, STRING | STORED | FAST),
+        ioc: b.add_text_field(names::IOC, STRING),
+        ioc_entry: b.add_text_field(names::IOC_ENTRY, STORED | FAST),
         hash: b.add_text_field(names::HASH, STORED | FAST),
         size: b.add_u64_field(
             names::SIZE,
@@ -247,6 +255,7 @@ pub fn fields(schema: &Schema) -> Result<Fields> {
         cve: f(names::CVE)?,
         technique: f(names::TECHNIQUE)?,
         ioc: f(names::IOC)?,
+        ioc_entry: f(names::IOC_ENTRY)?,
         hash: f(names::HASH)?,
         size: f(names::SIZE)?,
         mtime: f(names::MTIME)?,
@@ -353,7 +362,36 @@ pub fn add_indicators(f: &Fields, doc: &mut TantivyDocument, ind: &Indicators) {
     }
     for i in &ind.iocs {
         doc.add_text(f.ioc, &i.value);
+        doc.add_text(f.ioc_entry, ioc_entry(i));
     }
+}
+
+/// The stored and counted form of an IOC: `<role> <type> <scope> <value>`
+/// (`indicator domain public evil.com`). Values hold no spaces, and
+/// entries sort by role, then type, then scope.
+pub fn ioc_entry(i: &Ioc) -> String {
+    format!(
+        "{} {} {} {}",
+        i.role.name(),
+        i.kind.name(),
+        i.scope.name(),
+        i.value
+    )
+}
+
+/// Reads back an [`ioc_entry`].
+pub fn parse_ioc_entry(entry: &str) -> Option<Ioc> {
+    let mut parts = entry.splitn(4, ' ');
+    let role = Role::from_name(parts.next()?)?;
+    let kind = IndicatorKind::from_name(parts.next()?)?;
+    let scope = Scope::from_name(parts.next()?)?;
+    let value = parts.next()?.to_string();
+    Some(Ioc {
+        kind,
+        value,
+        scope,
+        role,
+    })
 }
 
 /// The stored part of a document, as search results show it.
@@ -406,12 +444,9 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
         indicators: Indicators {
             cves: all_text(f.cve),
             techniques: all_text(f.technique),
-            iocs: all_text(f.ioc)
-                .into_iter()
-                .filter_map(|value| {
-                    let (kind, scope) = crate::ioc::classify(&value)?;
-                    Some(Ioc { kind, value, scope })
-                })
+            iocs: doc
+                .get_all(f.ioc_entry)
+                .filter_map(|v| parse_ioc_entry(v.as_str()?))
                 .collect(),
         },
     };
@@ -434,4 +469,26 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
         target.push(value.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ioc_entries_round_trip() {
+        let i = Ioc {
+            kind: IndicatorKind::Url,
+            value: "https://Evil.example/Path?Q=1".into(),
+            scope: Scope::LinkLocal,
+            role: Role::Reference,
+        };
+        assert_eq!(
+            ioc_entry(&i),
+            "reference url link-local https://Evil.example/Path?Q=1"
+        );
+        assert_eq!(parse_ioc_entry(&ioc_entry(&i)), Some(i));
+        assert_eq!(parse_ioc_entry("indicator nope public x"), None);
+        assert_eq!(parse_ioc_entry("indicator ip"), None);
+    }
 }

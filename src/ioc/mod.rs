@@ -4,6 +4,7 @@
 //! no schema.
 
 pub mod refang;
+pub mod role;
 pub mod scan;
 pub mod scope;
 pub mod stix;

@@ -28,10 +28,11 @@
 //!    Wikipedia, MITRE, NVD, CISA, VirusTotal). Hashes in such links count.
 
 use super::refang::{refang, Refanged};
+use super::role::{self, Layout};
 use super::{scope, techniques};
-use crate::model::{IndicatorKind, Indicators, Ioc, Scope};
+use crate::model::{IndicatorKind, Indicators, Ioc, Role, Scope};
 use regex::Regex;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -276,9 +277,30 @@ pub fn registrable(host: &str) -> Option<String> {
     std::str::from_utf8(d.as_bytes()).ok().map(str::to_string)
 }
 
-/// Lower-cases a URL for comparison and indexing.
-fn normalise_url(u: &str) -> String {
-    u.trim().to_lowercase()
+/// Normalises a URL for comparison and indexing: its scheme and host are
+/// lower-cased (they are case-insensitive); user info, path, query and
+/// fragment keep their case, as servers read them case-sensitively.
+pub fn normalise_url(u: &str) -> String {
+    let u = u.trim();
+    let Some((scheme, rest)) = u.split_once("://") else {
+        return u.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let (user, host) = match authority.rsplit_once('@') {
+        Some((user, host)) => (Some(user), host),
+        None => (None, authority),
+    };
+    let mut out = String::with_capacity(u.len());
+    out.push_str(&scheme.to_ascii_lowercase());
+    out.push_str("://");
+    if let Some(user) = user {
+        out.push_str(user);
+        out.push('@');
+    }
+    out.push_str(&host.to_lowercase());
+    out.push_str(tail);
+    out
 }
 
 /// The host of a URL (lower case, without user info, port or brackets).
@@ -352,7 +374,41 @@ fn domain_indicator(name: &str, evidence: Evidence) -> Option<Ioc> {
 }
 
 fn ioc(kind: IndicatorKind, value: String, scope: Scope) -> Ioc {
-    Ioc { kind, value, scope }
+    Ioc {
+        kind,
+        value,
+        scope,
+        role: Role::Reference,
+    }
+}
+
+/// The observables of one text, each once: a value named both as an
+/// indicator and as a reference is an indicator.
+#[derive(Debug, Default)]
+struct Found(BTreeMap<(IndicatorKind, String), (Scope, Role)>);
+
+impl Found {
+    /// Adds an observable with a role.
+    fn add(&mut self, found: Ioc, role: Role) {
+        let entry = self
+            .0
+            .entry((found.kind, found.value))
+            .or_insert((found.scope, role));
+        entry.1 = entry.1.min(role);
+    }
+
+    /// The observables, sorted by kind and value.
+    fn into_iocs(self) -> Vec<Ioc> {
+        self.0
+            .into_iter()
+            .map(|((kind, value), (scope, role))| Ioc {
+                kind,
+                value,
+                scope,
+                role,
+            })
+            .collect()
+    }
 }
 
 /// Spans of text already claimed by an indicator (URLs, emails, addresses):
@@ -464,9 +520,12 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
     let rf = refang(text);
     let t = rf.text.as_str();
     let site = Site::new(own_url);
+    let layout = Layout::new(t);
     let mut cves = BTreeSet::new();
     let mut techs = BTreeSet::new();
-    let mut iocs = BTreeSet::new();
+    let mut iocs = Found::default();
+    // Each link's span and role, in text order, for the hashes inside.
+    let mut links: Vec<(Range<usize>, Role)> = Vec::new();
 
     for c in cve_re().captures_iter(t) {
         cves.insert(format!("CVE-{}-{}", &c[1], &c[2]));
@@ -494,11 +553,42 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         if site.is_own_url(&url) || (h.kind == IndicatorKind::Domain && site.owns(&h.value)) {
             continue;
         }
-        if h.kind == IndicatorKind::Domain && !rf.was_defanged(&span) && is_reference(&h.value) {
-            continue;
-        }
-        iocs.insert(ioc(IndicatorKind::Url, url, h.scope));
-        iocs.insert(h);
+        let defanged = rf.was_defanged(&span);
+        let domain = (h.kind == IndicatorKind::Domain).then_some(h.value.as_str());
+        let benign_domain = domain.is_some_and(|d| {
+            is_reference(d)
+                || role::is_popular(d)
+                || role::is_institutional(d)
+                || role::is_sample_scanner(d)
+        });
+        let cited = domain.is_some_and(|d| is_reference(d) || role::is_sample_scanner(d));
+        let url_role = if !defanged && (cited || role::is_hyperlink_target(t, span.start)) {
+            // A link hidden behind words (`[the report](https://…)`) is a
+            // citation: attackers' URLs are written out to be seen.
+            Role::Reference
+        } else {
+            role::role_of(
+                &layout,
+                &span,
+                role::Evidence {
+                    defanged,
+                    benign_host: benign_domain || role::is_article_link(&url),
+                    host_word: false,
+                    list_kind: false,
+                },
+            )
+        };
+        let scanner = domain.is_some_and(role::is_sample_scanner);
+        links.push((span, if scanner { Role::Indicator } else { url_role }));
+        // A popular site, a government's or a reference site is never
+        // blocked as a whole, whatever its link is.
+        let host_role = if benign_domain {
+            Role::Reference
+        } else {
+            url_role
+        };
+        iocs.add(ioc(IndicatorKind::Url, url, h.scope), url_role);
+        iocs.add(h, host_role);
     }
 
     taken.commit();
@@ -517,11 +607,21 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         let Some(d) = domain_indicator(domain, Evidence::Strong) else {
             continue;
         };
-        taken.claim(span);
+        taken.claim(span.clone());
         if site.owns(&d.value) {
             continue;
         }
-        iocs.insert(ioc(IndicatorKind::Email, value, d.scope));
+        let email_role = role::role_of(
+            &layout,
+            &span,
+            role::Evidence {
+                defanged: rf.was_defanged(&span),
+                benign_host: role::is_institutional(&d.value),
+                host_word: false,
+                list_kind: true,
+            },
+        );
+        iocs.add(ioc(IndicatorKind::Email, value, d.scope), email_role);
     }
 
     taken.commit();
@@ -550,7 +650,8 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         }
         if let Ok(ip) = s.parse::<Ipv6Addr>() {
             taken.claim(span);
-            iocs.insert(ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv6(ip)));
+            let found = ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv6(ip));
+            iocs.add(found, Role::Indicator);
         }
     }
 
@@ -587,7 +688,8 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         }
         if let Ok(ip) = m.as_str().parse::<Ipv4Addr>() {
             taken.claim(span);
-            iocs.insert(ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv4(ip)));
+            let found = ioc(IndicatorKind::Ip, ip.to_string(), scope::ipv4(ip));
+            iocs.add(found, Role::Indicator);
         }
     }
 
@@ -608,9 +710,9 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         if code_or_path {
             continue;
         }
-        let evidence = if rf.was_defanged(&span)
-            || HOST_WORDS.contains(&word_before(t, span.start).as_str())
-        {
+        let defanged = rf.was_defanged(&span);
+        let host_word = HOST_WORDS.contains(&word_before(t, span.start).as_str());
+        let evidence = if defanged || host_word {
             Evidence::Strong
         } else {
             Evidence::Shape
@@ -618,15 +720,30 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
         let Some(d) = domain_indicator(m.as_str(), evidence) else {
             continue;
         };
-        if site.owns(&d.value) || (!rf.was_defanged(&span) && is_reference(&d.value)) {
+        if site.owns(&d.value) {
             continue;
         }
-        iocs.insert(d);
+        let capitalised = m.as_str().bytes().any(|b| b.is_ascii_uppercase());
+        let domain_role = if role::is_popular(&d.value) || (capitalised && !defanged) {
+            Role::Reference
+        } else {
+            role::role_of(
+                &layout,
+                &span,
+                role::Evidence {
+                    defanged,
+                    benign_host: is_reference(&d.value) || role::is_institutional(&d.value),
+                    host_word,
+                    list_kind: true,
+                },
+            )
+        };
+        iocs.add(d, domain_role);
     }
 
     // Hashes (also inside URLs).
     for span in hex_words(t) {
-        let s = &t[span];
+        let s = &t[span.clone()];
         let has_digit = s.bytes().any(|b| b.is_ascii_digit());
         let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
         if !(has_digit && has_letter) {
@@ -637,13 +754,21 @@ pub fn scan(text: &str, own_url: Option<&str>) -> Indicators {
             40 => IndicatorKind::Sha1,
             _ => IndicatorKind::Sha256,
         };
-        iocs.insert(ioc(kind, s.to_ascii_lowercase(), Scope::Public));
+        // A hash inside a link takes the link's role (a commit id in a
+        // code-host link is no sample); elsewhere it names a sample.
+        let i = links.partition_point(|(l, _)| l.start <= span.start);
+        let in_link = i
+            .checked_sub(1)
+            .map(|i| &links[i])
+            .filter(|(l, _)| span.end <= l.end);
+        let hash_role = in_link.map_or(Role::Indicator, |(_, link_role)| *link_role);
+        iocs.add(ioc(kind, s.to_ascii_lowercase(), Scope::Public), hash_role);
     }
 
     Indicators {
         cves: cves.into_iter().collect(),
         techniques: techs.into_iter().collect(),
-        iocs: iocs.into_iter().collect(),
+        iocs: iocs.into_iocs(),
     }
 }
 
@@ -685,9 +810,10 @@ pub fn parse_one(input: &str) -> Option<(IndicatorKind, String)> {
     }
     let lower = s.to_ascii_lowercase();
     if url_re().find(s).is_some_and(|m| m.range() == (0..s.len())) {
-        return url_host(&lower)
+        let url = normalise_url(s);
+        return url_host(&url)
             .and_then(|h| host_indicator(&h, Evidence::Strong))
-            .map(|_| (IndicatorKind::Url, lower));
+            .map(|_| (IndicatorKind::Url, url));
     }
     if let Some(kind) = hash_kind(&lower) {
         return Some((kind, lower));
@@ -788,7 +914,20 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
         assert_eq!(ind.techniques, vec!["T1059", "T1059.001", "T1190"]);
         assert_eq!(
             values(&ind, IndicatorKind::Url),
-            vec!["https://update-check.evil-cdn.com/gate.php?id=7"]
+            vec![
+                "https://update-check.evil-cdn.com/gate.php?id=7",
+                "https://www.cisa.gov/advisories"
+            ]
+        );
+        let role_of = |v: &str| ind.iocs.iter().find(|i| i.value == v).map(|i| i.role);
+        assert_eq!(
+            role_of("https://www.cisa.gov/advisories"),
+            Some(Role::Reference)
+        );
+        assert_eq!(role_of("www.cisa.gov"), Some(Role::Reference));
+        assert_eq!(
+            role_of("https://update-check.evil-cdn.com/gate.php?id=7"),
+            Some(Role::Indicator)
         );
         assert_eq!(
             values(&ind, IndicatorKind::Ip),
@@ -803,7 +942,11 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
         );
         assert_eq!(
             values(&ind, IndicatorKind::Domain),
-            vec!["login-portal.zip", "update-check.evil-cdn.com"]
+            vec![
+                "login-portal.zip",
+                "update-check.evil-cdn.com",
+                "www.cisa.gov"
+            ]
         );
         assert_eq!(
             values(&ind, IndicatorKind::Email),
@@ -829,22 +972,57 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
     }
 
     #[test]
-    fn plain_links_to_reference_sites_are_not_indicators() {
+    fn plain_links_to_reference_sites_are_references() {
         let ind = scan(
             "Follow us https://www.linkedin.com/company/x and twitter.com; see \
              https://www.virustotal.com/gui/file/275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f \
              but the payload sat on hxxps://github[.]com/evil/repo and x[.]com/evil.",
             None,
         );
-        let all: Vec<&str> = ind.iocs.iter().map(|i| i.value.as_str()).collect();
+        let with_role = |role: Role| -> Vec<&str> {
+            ind.iocs
+                .iter()
+                .filter(|i| i.role == role)
+                .map(|i| i.value.as_str())
+                .collect()
+        };
+        // The defanged link is the attackers', and the sample's hash in the
+        // scanner's link; the sites themselves are never blocked whole.
         assert_eq!(
-            all,
+            with_role(Role::Indicator),
             vec![
-                "github.com",
-                "x.com",
                 "https://github.com/evil/repo",
                 "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
             ]
+        );
+        assert_eq!(
+            with_role(Role::Reference),
+            vec![
+                "github.com",
+                "twitter.com",
+                "www.linkedin.com",
+                "www.virustotal.com",
+                "x.com",
+                "https://www.linkedin.com/company/x",
+                "https://www.virustotal.com/gui/file/275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_keep_the_case_of_their_path() {
+        assert_eq!(
+            normalise_url("HXXP://User@Evil.COM:8080/m4UBdpE7?Q=A#F"),
+            "hxxp://User@evil.com:8080/m4UBdpE7?Q=A#F"
+        );
+        let ind = scan("C2 at hxxp://Evil[.]COM/m4UBdpE7", None);
+        assert_eq!(
+            values(&ind, IndicatorKind::Url),
+            vec!["http://evil.com/m4UBdpE7"]
+        );
+        assert_eq!(
+            parse_one("HTTP://EVIL.com/m4UBdpE7"),
+            Some((IndicatorKind::Url, "http://evil.com/m4UBdpE7".into()))
         );
     }
 
@@ -871,7 +1049,7 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
                 "https://evil.com/b",
                 "https://evil.com/c",
                 "https://evil.com/d?x=1",
-                "https://evil.org/wiki/foo_(bar)"
+                "https://evil.org/wiki/Foo_(bar)"
             ]
         );
     }

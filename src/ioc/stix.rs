@@ -19,7 +19,7 @@
 
 use super::techniques;
 use crate::kb::{AliasKind, Kb};
-use crate::model::{IndicatorKind, Ioc, ReportDoc, Scope};
+use crate::model::{IndicatorKind, Ioc, ReportDoc, Role, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -199,6 +199,8 @@ pub struct Omitted {
     pub empty_reports: usize,
     /// Indicators of non-public scope.
     pub non_public: usize,
+    /// References (links the reports cite): never exported as indicators.
+    pub references: usize,
 }
 
 /// The id of an object of `kind` with natural key `key`.
@@ -415,6 +417,10 @@ pub fn bundle(docs: &[ReportDoc], kb: &Kb) -> (Bundle, Omitted) {
             refs.insert(id);
         }
         for ioc in &d.indicators.iocs {
+            if ioc.role == Role::Reference {
+                omitted.references += 1;
+                continue;
+            }
             let Some(p) = pattern(ioc) else { continue };
             if ioc.scope != Scope::Public {
                 omitted.non_public += 1;
@@ -611,11 +617,19 @@ mod tests {
                         kind: IndicatorKind::Ip,
                         value: "45.77.12.9".into(),
                         scope: Scope::Public,
+                        role: Role::Indicator,
                     },
                     Ioc {
                         kind: IndicatorKind::Ip,
                         value: "10.0.0.1".into(),
                         scope: Scope::Private,
+                        role: Role::Indicator,
+                    },
+                    Ioc {
+                        kind: IndicatorKind::Domain,
+                        value: "www.nytimes.com".into(),
+                        scope: Scope::Public,
+                        role: Role::Reference,
                     },
                 ],
             },
@@ -628,6 +642,7 @@ mod tests {
             kind,
             value: value.into(),
             scope: Scope::Public,
+            role: Role::Indicator,
         };
         assert_eq!(
             pattern(&ioc(IndicatorKind::Url, "http://a.com/it's")).unwrap(),
@@ -656,6 +671,9 @@ mod tests {
         let actor = kb.actors()[0].canonical.clone();
         let (b, omitted) = bundle(&[doc(Some("2024-04-12"), &[&actor])], &kb);
         assert_eq!(omitted.non_public, 1);
+        // The reference is no indicator: no pattern names it.
+        assert_eq!(omitted.references, 1);
+        assert!(!serde_json::to_string(&b).unwrap().contains("nytimes"));
         let rels: Vec<&str> = b
             .objects
             .iter()

@@ -2,7 +2,7 @@
 
 use super::display_path;
 use crate::model::{
-    Article, CrossTab, Entities, FacetResults, IndexReport, IndicatorCount, Indicators,
+    Article, CrossTab, Entities, FacetResults, IndexReport, IndicatorCount, Indicators, Role,
     SearchResults, Snippet,
 };
 use std::io::{self, Write};
@@ -159,8 +159,13 @@ fn indicator_line(ind: &Indicators) -> String {
             parts.push(format!("{label}: {}", v.join(", ")));
         }
     }
-    if !ind.iocs.is_empty() {
-        parts.push(format!("iocs: {}", ind.iocs.len()));
+    let indicators = ind
+        .iocs
+        .iter()
+        .filter(|i| i.role == Role::Indicator)
+        .count();
+    if indicators > 0 {
+        parts.push(format!("iocs: {indicators}"));
     }
     parts.join(" | ")
 }
@@ -273,7 +278,15 @@ pub fn extracted(
     let iocs: Vec<String> = ind
         .iocs
         .iter()
-        .map(|i| format!("{} {} ({})", i.kind.name(), i.value, i.scope.name()))
+        .map(|i| match i.role {
+            Role::Indicator => format!("{} {} ({})", i.kind.name(), i.value, i.scope.name()),
+            Role::Reference => format!(
+                "{} {} ({}, reference)",
+                i.kind.name(),
+                i.value,
+                i.scope.name()
+            ),
+        })
         .collect();
     writeln!(w, "iocs:      {}", iocs.join(", "))?;
     writeln!(w, "text ({} chars):", a.text.chars().count())?;
@@ -286,7 +299,13 @@ fn scope_cell(c: &IndicatorCount) -> &'static str {
     c.scope.map_or("-", |s| s.name())
 }
 
-/// Writes indicator counts as an aligned table: type, value, scope, reports.
+/// Widest value column of the indicator table (a SHA-256 fits): a longer
+/// value (a long URL) overflows its own row instead of widening every row.
+pub const INDICATOR_VALUE_WIDTH: usize = 64;
+
+/// Writes indicator counts as an aligned table: type, value, scope, role
+/// (when references are listed), reports. Columns fit their content; values
+/// longer than [`INDICATOR_VALUE_WIDTH`] overflow.
 pub fn indicators(w: &mut impl Write, counts: &[IndicatorCount], style: Style) -> io::Result<()> {
     if counts.is_empty() {
         return writeln!(w, "no indicators in the matching reports");
@@ -295,28 +314,29 @@ pub fn indicators(w: &mut impl Write, counts: &[IndicatorCount], style: Style) -
         counts.iter().map(f).max().unwrap_or(0).max(min)
     };
     let tw = width(&|c| c.kind.name().len(), 4);
-    let vw = width(&|c| c.value.chars().count(), 5);
+    let vw = width(&|c| c.value.chars().count(), 5).min(INDICATOR_VALUE_WIDTH);
     let sw = width(&|c| scope_cell(c).len(), 5);
-    writeln!(
-        w,
-        "{}",
-        style.paint(
-            BOLD,
-            &format!(
-                "{:<tw$}  {:<vw$}  {:<sw$}  reports",
-                "type", "value", "scope"
-            )
-        )
-    )?;
+    let with_roles = counts.iter().any(|c| c.role == Some(Role::Reference));
+    let rw = if with_roles { "reference".len() } else { 0 };
+    let nw = width(&|c| c.reports.to_string().len(), "reports".len());
+    let mut header = format!("{:<tw$}  {:<vw$}  {:<sw$}  ", "type", "value", "scope");
+    if with_roles {
+        header.push_str(&format!("{:<rw$}  ", "role"));
+    }
+    header.push_str(&format!("{:>nw$}", "reports"));
+    writeln!(w, "{}", style.paint(BOLD, &header))?;
     for c in counts {
         write!(
             w,
-            "{:<tw$}  {:<vw$}  {:<sw$}  {:>7}",
+            "{:<tw$}  {:<vw$}  {:<sw$}  ",
             c.kind.name(),
             c.value,
-            scope_cell(c),
-            c.reports
+            scope_cell(c)
         )?;
+        if with_roles {
+            write!(w, "{:<rw$}  ", c.role.map_or("-", Role::name))?;
+        }
+        write!(w, "{:>nw$}", c.reports)?;
         if let Some(name) = crate::ioc::techniques::name(&c.value) {
             write!(w, "  {}", style.paint(DIM, name))?;
         }
@@ -325,11 +345,11 @@ pub fn indicators(w: &mut impl Write, counts: &[IndicatorCount], style: Style) -
     Ok(())
 }
 
-/// Writes indicator counts as CSV: `type,value,scope,reports` (scope empty
-/// for CVE and technique ids). Values never hold commas or quotes except in
-/// URLs, which are quoted when they do.
+/// Writes indicator counts as CSV: `type,value,scope,role,reports` (scope
+/// and role empty for CVE and technique ids). Values never hold commas or
+/// quotes except in URLs, which are quoted when they do.
 pub fn indicators_csv(w: &mut impl Write, counts: &[IndicatorCount]) -> io::Result<()> {
-    writeln!(w, "type,value,scope,reports")?;
+    writeln!(w, "type,value,scope,role,reports")?;
     for c in counts {
         let value = if c.value.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", c.value.replace('"', "\"\""))
@@ -338,10 +358,11 @@ pub fn indicators_csv(w: &mut impl Write, counts: &[IndicatorCount]) -> io::Resu
         };
         writeln!(
             w,
-            "{},{},{},{}",
+            "{},{},{},{},{}",
             c.kind.name(),
             value,
             c.scope.map_or("", |s| s.name()),
+            c.role.map_or("", Role::name),
             c.reports
         )?;
     }
