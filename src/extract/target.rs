@@ -212,6 +212,11 @@ const TARGET_CUES: &[&str] = &[
     "victimized",
     "impacting",
     "impacted",
+    "drained",
+    "draining",
+    "robbed",
+    "robbing",
+    "looted",
 ];
 
 /// How many sector or kind words may stand between a country and its victim
@@ -298,7 +303,7 @@ pub fn is_target(text: &str, start: usize, end: usize, countries: &[(usize, usiz
             Cue::None if passive_attack(&text[end..]) => Cue::Targeting,
             cue => cue,
         },
-        After::Other | After::Attacked => Cue::None,
+        After::Other | After::Attacked | After::Consumers => Cue::None,
     };
     let found = match cue {
         Cue::None => false,
@@ -329,6 +334,7 @@ pub(super) fn is_victim_sector(
     let cue = match phrase_after(rest, Facet::Sector) {
         After::Victims => Cue::Victims,
         After::Attacked => Cue::Targeting,
+        After::Consumers => Cue::None,
         // "Several hospitals hit during…", "banks breached by…": a bare
         // participle (an organisation is rarely the attacker).
         _ if bare_participle(rest) => Cue::Targeting,
@@ -483,6 +489,8 @@ enum After {
     Other,
     /// For a sector, a noun of attack: "the UK retail attacks".
     Attacked,
+    /// For a sector, a word for consumers: "bank customers".
+    Consumers,
 }
 
 /// Rule 1: reads the words after a country mention, across at most
@@ -517,7 +525,7 @@ fn phrase_after(rest: &str, facet: Facet) -> After {
         // infrastructure".
         if facet == Facet::Sector {
             if is_in(CONSUMER, word) {
-                return other(listed);
+                return After::Consumers;
             }
             if ATTACK_NOUNS.contains(&word.to_ascii_lowercase().as_str()) {
                 return After::Attacked;
