@@ -653,7 +653,7 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)], facet: Fac
     };
     for w in super::words(&text[from..start]).rev() {
         let at = w.as_ptr() as usize - text.as_ptr() as usize;
-        let after = std::mem::replace(&mut next, Some(w));
+        let after = next.replace(w);
         if let Some(&span) = earlier.iter().find(|&&(s, e)| s <= at && at < e) {
             if in_country != Some(span) {
                 in_country = Some(span);
