@@ -17,6 +17,13 @@
 //!   `seats`); micro precision and recall per split.
 //! - **C. Dates** of two more corpora whose `index.jsonl` gives a date per file
 //!   (`wa-soc-advisories`, `unit42-timely-threat-intel`).
+//! - **F. Hand-judged sample** (`eval/judged-sample.jsonl`): 105 documents
+//!   drawn at random with a fixed seed from the real collections (WA SOC
+//!   advisories, Unit 42 notes, AnnoCTR train/dev/none; never AnnoCTR test),
+//!   each field judged by reading the text. Precision and recall per field
+//!   (title, date, actors, targets, sectors), overall and per collection;
+//!   `--misses` lists every disagreement. `--judged-only` runs this part
+//!   alone.
 //! - **D. Main-content extraction** (`--readability`) on Mozilla Readability's
 //!   test pages: word 4-gram shingle precision/recall (the article-extraction
 //!   benchmark's metric, on lowercased `\w+` tokens, shingles as sets), title
@@ -24,7 +31,7 @@
 //!
 //! ```text
 //! cargo run --release --example eval -- [--split train|dev|test|none|all[,..]]
-//!     [--misses] [--readability] [--dump DIR] [--data DIR]
+//!     [--misses] [--readability] [--dump DIR] [--data DIR] [--judged-only]
 //! ```
 
 use anyhow::{bail, Context, Result};
@@ -127,6 +134,8 @@ struct Args {
     data: PathBuf,
     /// Where `--readability` writes each page's extracted and expected text.
     dump: Option<PathBuf>,
+    /// Run only part F (the hand-judged sample).
+    judged_only: bool,
 }
 
 fn parse_args() -> Result<Args> {
@@ -136,6 +145,7 @@ fn parse_args() -> Result<Args> {
         readability: false,
         data: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
         dump: None,
+        judged_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -155,6 +165,7 @@ fn parse_args() -> Result<Args> {
             }
             "--misses" => args.misses = true,
             "--readability" => args.readability = true,
+            "--judged-only" => args.judged_only = true,
             "--dump" => {
                 args.dump = Some(PathBuf::from(
                     it.next().context("--dump needs a directory")?,
@@ -165,7 +176,7 @@ fn parse_args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: eval [--split train|dev|test|none|all[,..]] [--misses] \
-                     [--readability] [--dump DIR] [--data DIR]\n\
+                     [--readability] [--dump DIR] [--data DIR] [--judged-only]\n\
                      --dump DIR writes each readability page's extracted and expected text"
                 );
                 std::process::exit(0);
@@ -186,6 +197,9 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let kb = Kb::builtin()?;
+    if args.judged_only {
+        return judged_report(&kb, &args);
+    }
     let annoctr = args.data.join("corpus-real/annoctr");
     if annoctr.join("annotations-compact.jsonl").is_file() {
         let docs = load_annoctr(&annoctr, &args, &kb)?;
@@ -199,6 +213,7 @@ fn main() -> Result<()> {
         );
     }
     other_corpora_dates(&args);
+    judged_report(&kb, &args)?;
     if args.readability {
         readability_report(&args)?;
     }
@@ -1038,6 +1053,170 @@ fn readability_report(args: &Args) -> Result<()> {
                 "    {name:<40} got {:<10} expected {expected}",
                 show_date(*got)
             );
+        }
+    }
+    println!();
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// F. The hand-judged sample of real documents
+// ---------------------------------------------------------------------------
+
+/// The fields judged in `eval/judged-sample.jsonl`, in report order.
+const JUDGED_FIELDS: [&str; 5] = ["title", "date", "actors", "targets", "sectors"];
+
+/// Precision and recall counts of one field.
+#[derive(Default, Clone, Copy)]
+struct FieldCounts {
+    /// Values output and judged right.
+    tp: usize,
+    /// Values output and judged wrong.
+    fp: usize,
+    /// Judged values not output.
+    fn_: usize,
+    /// Documents where the output equals the judgement.
+    docs_right: usize,
+    /// Documents scored.
+    docs: usize,
+}
+
+impl FieldCounts {
+    /// Adds one document: the values output and the values judged right.
+    fn add(&mut self, got: &BTreeSet<String>, judged: &BTreeSet<String>) {
+        self.tp += got.intersection(judged).count();
+        self.fp += got.difference(judged).count();
+        self.fn_ += judged.difference(got).count();
+        self.docs += 1;
+        self.docs_right += usize::from(got == judged);
+    }
+}
+
+/// A title compared by its words: case, spacing and Markdown emphasis
+/// do not count.
+fn title_key(t: &str) -> String {
+    t.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| c == '*' || c == '_' || c == '#'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The judged values of `field` in one fixture line.
+fn judged_values(v: &Value, field: &str) -> BTreeSet<String> {
+    match v.get(field) {
+        Some(Value::String(s)) if field == "title" => [title_key(s)].into(),
+        Some(Value::String(s)) => [s.clone()].into(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// Part F: extraction on the hand-judged sample (`eval/judged-sample.jsonl`,
+/// paths relative to `corpus-real`), as the indexer reads each file
+/// (`article_from_file`, with its file-name date fallback). Skips with a
+/// note when the fixture or a document is missing.
+fn judged_report(kb: &Kb, args: &Args) -> Result<()> {
+    println!("== F. Hand-judged sample of real documents (eval/judged-sample.jsonl) ==\n");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/judged-sample.jsonl");
+    let corpus = args.data.join("corpus-real");
+    if !fixture.is_file() || !corpus.is_dir() {
+        println!(
+            "  note: {} or {} not found; skipping part F.\n",
+            fixture.display(),
+            corpus.display()
+        );
+        return Ok(());
+    }
+    let lines = read_jsonl(&fixture)?;
+    // Per collection, then "all": the counts of each field.
+    let mut table: BTreeMap<String, [FieldCounts; 5]> = BTreeMap::new();
+    let mut missing = 0;
+    let mut misses = Vec::new();
+    for v in &lines {
+        let rel = s(v, "path");
+        let path = corpus.join(rel);
+        let Some(article) = std::fs::read(&path).ok().and_then(|b| {
+            let kind = source_kind(&path).unwrap_or(SourceKind::Text);
+            threatdex::ingest::article_from_file(&path, &b, kind).ok()
+        }) else {
+            missing += 1;
+            continue;
+        };
+        let e = entities(&article, kb);
+        let got: [BTreeSet<String>; 5] = [
+            article.title.iter().map(|t| title_key(t)).collect(),
+            article.date.iter().map(|d| d.to_string()).collect(),
+            e.actors.into_iter().collect(),
+            e.targets.into_iter().collect(),
+            e.sectors.into_iter().collect(),
+        ];
+        let mut group = s(v, "collection").to_string();
+        if let Some(split) = v.get("split").and_then(Value::as_str) {
+            // AnnoCTR test documents would be reported apart, never pooled
+            // with the tuning splits (the sample holds none).
+            if split == "test" {
+                group.push_str(" (test)");
+            }
+        }
+        for (i, field) in JUDGED_FIELDS.iter().enumerate() {
+            let judged = judged_values(v, field);
+            for key in [group.as_str(), "all"] {
+                table.entry(key.to_string()).or_default()[i].add(&got[i], &judged);
+            }
+            if got[i] != judged {
+                let show = |x: &BTreeSet<String>| x.iter().cloned().collect::<Vec<_>>().join(", ");
+                misses.push(format!(
+                    "    {rel}\n      {field}: got [{}] judged [{}]",
+                    show(&got[i]),
+                    show(&judged)
+                ));
+            }
+        }
+    }
+    println!(
+        "  {} documents judged{}; P = right/output, R = right/judged (micro, per value)\n",
+        lines.len() - missing,
+        if missing > 0 {
+            format!(" ({missing} listed but not found, skipped)")
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "  {:<30} {:<8} {:>4} {:>4} {:>4}   {:>5}   {:>5}   {:>9}",
+        "collection", "field", "tp", "fp", "fn", "P", "R", "docs ok"
+    );
+    let order = table
+        .keys()
+        .filter(|k| *k != "all")
+        .cloned()
+        .chain(["all".to_string()]);
+    for key in order {
+        for (i, field) in JUDGED_FIELDS.iter().enumerate() {
+            let c = table[&key][i];
+            println!(
+                "  {:<30} {field:<8} {:>4} {:>4} {:>4}   {}   {}   {:>4}/{:<4}",
+                if i == 0 { key.as_str() } else { "" },
+                c.tp,
+                c.fp,
+                c.fn_,
+                fmt3(ratio(c.tp, c.tp + c.fp)),
+                fmt3(ratio(c.tp, c.tp + c.fn_)),
+                c.docs_right,
+                c.docs
+            );
+        }
+    }
+    if args.misses && !misses.is_empty() {
+        println!("\n  disagreements:");
+        for m in &misses {
+            println!("{m}");
         }
     }
     println!();

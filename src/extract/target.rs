@@ -29,12 +29,28 @@
 //!   machines in Russia", "never targeted Ukraine");
 //! - the country is a stance ("pro-Ukraine organizations").
 //!
+//! 3. A passive verb of attack follows it: "Ukraine was hit", "hospitals
+//!    have been targeted", "were also breached".
+//!
+//! A sector trigger (a phrase of `src/kb/sectors.tsv`) is read by the same
+//! rules ([`is_victim_sector`]), except that words for consumers ("bank
+//! customers") name no victim of the sector and a look-back crosses the
+//! items of a list of sectors.
+//!
+//! Whatever rule found the cue, the clause around it must report an attack:
+//! a denial, advice or supposition anywhere in it ("There is no evidence of
+//! exploitation affecting Western Australian Government networks",
+//! "organisations using X should patch", "could be used against
+//! hospitals") voids it (the `clause` module).
+//!
 //! A sentence is read at most [`MAX_SENTENCE`] bytes either way.
 //!
 //! Everything else is no evidence either way: the country stays among the
 //! report's countries and is not a target. The rules are deliberately
 //! narrow; a target facet that lists the attacker's home would be worse than
 //! one that misses a victim.
+
+use super::clause;
 
 /// Words for victims, after a country ("Ukrainian organizations") or before
 /// "in" and a country ("organizations in Ukraine").
@@ -89,6 +105,22 @@ const VICTIM_NOUNS: &[&str] = &[
     "staff",
     "dissidents",
     "activists",
+];
+
+/// Words for victims that are people or things of the public rather than an
+/// organisation of a sector: "bank customers" are victims, but no bank was
+/// hit.
+const CONSUMERS: &[&str] = &[
+    "users",
+    "customers",
+    "clients",
+    "consumers",
+    "recipients",
+    "computers",
+    "devices",
+    "machines",
+    "accounts",
+    "victims",
 ];
 
 /// Words that may stand between a country and its victim noun: sectors and
@@ -180,6 +212,11 @@ const TARGET_CUES: &[&str] = &[
     "victimized",
     "impacting",
     "impacted",
+    "drained",
+    "draining",
+    "robbed",
+    "robbing",
+    "looted",
 ];
 
 /// How many sector or kind words may stand between a country and its victim
@@ -188,6 +225,46 @@ const MAX_QUALIFIERS: usize = 3;
 
 /// How many words before a country are looked at for a cue.
 const LOOK_BACK: usize = 8;
+
+/// Which facet a victim cue is read for: the rules differ in a few words.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Facet {
+    /// A country: "Brazilian users" are victims in Brazil.
+    Country,
+    /// A sector: "bank customers" are no bank that was hit, and sector
+    /// names come in long lists ("entities in manufacturing, automotive,
+    /// food and beverage, banking and agriculture").
+    Sector,
+}
+
+impl Facet {
+    /// How many words before the mention are looked at for a cue.
+    fn look_back(self) -> usize {
+        match self {
+            Facet::Country => LOOK_BACK,
+            Facet::Sector => SECTOR_LOOK_BACK,
+        }
+    }
+
+    /// How many unlisted lower-case words a look-back may cross as items of
+    /// a list (each followed by a comma or "and"/"or").
+    fn list_words(self) -> usize {
+        match self {
+            Facet::Country => 0,
+            Facet::Sector => MAX_LIST_WORDS,
+        }
+    }
+}
+
+/// How many words before a sector trigger are looked at for a cue.
+const SECTOR_LOOK_BACK: usize = 14;
+
+/// How many describing words may stand right before a sector trigger
+/// ("high-voltage electrical substations").
+const MAX_MODIFIERS: usize = 2;
+
+/// How many unlisted words of a list of sectors a look-back may cross.
+const MAX_LIST_WORDS: usize = 6;
 
 /// Returns true if and only if the country mention `text[start..end]` names
 /// the place of the victims (rules in the module documentation).
@@ -213,7 +290,7 @@ pub fn is_target(text: &str, start: usize, end: usize, countries: &[(usize, usiz
     if ends_with(b"pro-") || ends_with(b"anti-") {
         return false;
     }
-    let cue = match phrase_after(&text[end..]) {
+    let cue = match phrase_after(&text[end..], Facet::Country) {
         After::Victims => {
             let before = &text[sentence_start(&text[..start])..start];
             if in_last_words(before, ATTRIBUTION_BACK, ATTRIBUTING) {
@@ -222,14 +299,170 @@ pub fn is_target(text: &str, start: usize, end: usize, countries: &[(usize, usiz
                 Cue::Victims
             }
         }
-        After::End => cue_before(text, start, countries),
-        After::Other => Cue::None,
+        After::End => match cue_before(text, start, countries, Facet::Country) {
+            Cue::None if passive_attack(&text[end..]) => Cue::Targeting,
+            cue => cue,
+        },
+        After::Other | After::Attacked | After::Consumers => Cue::None,
     };
-    match cue {
+    let found = match cue {
         Cue::None => false,
         Cue::Targeting => true,
-        Cue::Victims => attack_context(text, start, end),
+        Cue::Victims => attack_context(text, start, end, ATTACK_STEMS),
+    };
+    found && clause::reports(text, start, end)
+}
+
+/// Returns true if and only if the sector trigger `text[start..end]` names
+/// the sector of victims: a word of targeting governs it ("targeting
+/// banks", "attacks against the energy sector", "compromised hospitals,
+/// schools and government agencies"), a word for victims is placed in it
+/// ("organizations in the healthcare sector", "entities in manufacturing,
+/// automotive and banking") with a word of attack (`attack_stems`) in the
+/// sentence, or a passive verb of attack follows it ("government agencies
+/// were breached"). As for countries, the clause must report
+/// ([`clause::reports`]). `spans` holds the earlier country and sector
+/// mentions, in text order, crossed as items of a list.
+pub(super) fn is_victim_sector(
+    text: &str,
+    start: usize,
+    end: usize,
+    spans: &[(usize, usize)],
+    attack_stems: &[&str],
+) -> bool {
+    let rest = &text[end..];
+    let cue = match phrase_after(rest, Facet::Sector) {
+        After::Victims => Cue::Victims,
+        After::Attacked => Cue::Targeting,
+        After::Consumers => Cue::None,
+        // "Several hospitals hit during…", "banks breached by…": a bare
+        // participle (an organisation is rarely the attacker).
+        _ if bare_participle(rest) => Cue::Targeting,
+        // A trigger that describes ("banking", "healthcare") names no
+        // victim before any other word ("banking trojan"); one that is a
+        // noun phrase ("the energy sector", "banks") has ended whatever
+        // follows it ("…the energy sector continued").
+        After::Other if !is_noun_phrase(&text[start..end]) => Cue::None,
+        After::End | After::Other => match cue_before(text, start, spans, Facet::Sector) {
+            Cue::None if passive_attack(rest) => Cue::Targeting,
+            cue => cue,
+        },
+    };
+    let found = match cue {
+        Cue::None => false,
+        Cue::Targeting => true,
+        Cue::Victims => attack_context(text, start, end, attack_stems),
+    };
+    found && clause::reports(text, start, end)
+}
+
+/// Auxiliaries of a passive: "Ukraine was hit", "have been targeted".
+const AUXILIARIES: &[&str] = &[
+    "was", "were", "is", "are", "has", "have", "had", "been", "being", "be", "got", "get", "gets",
+];
+
+/// Adverbs that may stand in a passive: "were also targeted".
+const PASSIVE_ADVERBS: &[&str] = &[
+    "also",
+    "reportedly",
+    "allegedly",
+    "likely",
+    "successfully",
+    "recently",
+    "repeatedly",
+    "previously",
+    "already",
+    "directly",
+    "primarily",
+    "mainly",
+    "mostly",
+    "increasingly",
+    "specifically",
+    "frequently",
+    "heavily",
+    "actively",
+    "all",
+];
+
+/// Participles of attack after an auxiliary: "was hit", "were breached".
+const ATTACK_PARTICIPLES: &[&str] = &[
+    "targeted",
+    "targetted",
+    "attacked",
+    "hit",
+    "compromised",
+    "breached",
+    "infected",
+    "victimized",
+    "victimised",
+    "hacked",
+    "struck",
+    "phished",
+    "penetrated",
+    "infiltrated",
+    "spied",
+    "extorted",
+];
+
+/// Returns true if and only if the trigger `phrase` ends in a noun: a word
+/// for victims ("government agencies", "energy sector") or a plural
+/// ("banks", "hospitals", "ministries").
+fn is_noun_phrase(phrase: &str) -> bool {
+    let last = super::words(phrase).next_back().unwrap_or("");
+    is_in(VICTIM, last) || (last.len() > 3 && last.ends_with('s') && !last.ends_with("ss"))
+}
+
+/// Returns true if and only if the first word of `rest` is a participle of
+/// attack ("hospitals hit by ransomware").
+fn bare_participle(rest: &str) -> bool {
+    super::words(&rest[..sentence_end(rest)])
+        .next()
+        .is_some_and(|w| ATTACK_PARTICIPLES.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// Nouns of an attack that make a victim of the sector before them: "the
+/// UK retail attacks", "hospital ransomware cases", "healthcare breaches".
+const ATTACK_NOUNS: &[&str] = &[
+    "attack",
+    "attacks",
+    "cyberattack",
+    "cyberattacks",
+    "cyber-attack",
+    "cyber-attacks",
+    "breach",
+    "breaches",
+    "intrusion",
+    "intrusions",
+    "compromise",
+    "compromises",
+    "hack",
+    "hacks",
+    "heist",
+    "heists",
+    "ransomware",
+    "incident",
+    "incidents",
+];
+
+/// Rule 3: the words after a mention are a passive verb of attack — an
+/// auxiliary or two, at most one adverb, then a participle of attack:
+/// "Ukraine was hit", "hospitals have been targeted", "were also breached".
+fn passive_attack(rest: &str) -> bool {
+    let rest = &rest[..sentence_end(rest)];
+    let mut auxiliaries = 0;
+    let mut adverbs = 0;
+    for w in super::words(rest).take(5) {
+        let lower = w.to_ascii_lowercase();
+        let lower = lower.as_str();
+        if AUXILIARIES.contains(&lower) {
+            auxiliaries += 1;
+        } else if auxiliaries > 0 && adverbs == 0 && PASSIVE_ADVERBS.contains(&lower) {
+            adverbs += 1;
+        } else {
+            return auxiliaries > 0 && ATTACK_PARTICIPLES.contains(&lower);
+        }
     }
+    false
 }
 
 /// What the words before a country say of it.
@@ -254,12 +487,17 @@ enum After {
     End,
     /// Any other word: "Chinese government hackers", "Russia-linked".
     Other,
+    /// For a sector, a noun of attack: "the UK retail attacks".
+    Attacked,
+    /// For a sector, a word for consumers: "bank customers".
+    Consumers,
 }
 
 /// Rule 1: reads the words after a country mention, across at most
 /// [`MAX_QUALIFIERS`] qualifiers (and a name right after "and"/"or":
-/// "Canadian and U.S. businesses").
-fn phrase_after(rest: &str) -> After {
+/// "Canadian and U.S. businesses"). For a sector, the words for consumers
+/// ("bank customers", "banking users") name no victim of the sector.
+fn phrase_after(rest: &str, facet: Facet) -> After {
     let mut rest = rest
         .strip_prefix("'s")
         .or_else(|| rest.strip_prefix("-based"))
@@ -285,6 +523,14 @@ fn phrase_after(rest: &str) -> After {
         let word = t[..n].trim_end_matches('.');
         // "critical infrastructure", "telecom infrastructure"; not "C2
         // infrastructure".
+        if facet == Facet::Sector {
+            if is_in(CONSUMER, word) {
+                return After::Consumers;
+            }
+            if ATTACK_NOUNS.contains(&word.to_ascii_lowercase().as_str()) {
+                return After::Attacked;
+            }
+        }
         if is_in(VICTIM, word) || (qualified && word.eq_ignore_ascii_case("infrastructure")) {
             return After::Victims;
         }
@@ -316,6 +562,9 @@ const GLUE: &[&str] = &[
     "of",
     "both",
     "including",
+    "include",
+    "includes",
+    "included",
     "such",
     "as",
     "like",
@@ -380,28 +629,43 @@ const FOLLOWERS: &[&str] = &[
 ];
 
 /// Rule 2: looking back from the country over glue, a word of targeting, or
-/// a word for victims across a preposition of place.
-fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
+/// a word for victims across a preposition of place. For a sector, up to
+/// [`MAX_LIST_WORDS`] unlisted lower-case words are crossed as items of a
+/// list when a comma or "and"/"or" follows each ("the health,
+/// pharmaceutical, technological, manufacturing and logistics sectors").
+fn cue_before(text: &str, start: usize, countries: &[(usize, usize)], facet: Facet) -> Cue {
     let from = sentence_start(&text[..start]);
     // The earlier countries of the sentence, each read as one word of glue.
     let earlier = &countries[countries.partition_point(|&(s, _)| s < from)..];
+    let look_back = facet.look_back();
+    let mut list_words = facet.list_words();
     let mut in_country: Option<(usize, usize)> = None;
     let mut placed = false;
     let mut looked = 0;
+    // The word after this one, in text order.
+    let mut next: Option<&str> = None;
+    // For a sector, the words right before the trigger may describe it:
+    // "attacking high-voltage electrical substations".
+    let mut modifiers = if facet == Facet::Sector {
+        MAX_MODIFIERS
+    } else {
+        0
+    };
     for w in super::words(&text[from..start]).rev() {
         let at = w.as_ptr() as usize - text.as_ptr() as usize;
+        let after = next.replace(w);
         if let Some(&span) = earlier.iter().find(|&&(s, e)| s <= at && at < e) {
             if in_country != Some(span) {
                 in_country = Some(span);
                 looked += 1;
             }
-            if looked >= LOOK_BACK {
+            if looked >= look_back {
                 break;
             }
             continue;
         }
         looked += 1;
-        if looked > LOOK_BACK {
+        if looked > look_back {
             break;
         }
         if is_in(TARGETING, w) {
@@ -422,9 +686,27 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)]) -> Cue {
             placed = true;
             continue;
         }
-        if !is_in(GLUE_WORD | QUALIFIER, w) {
-            return Cue::None;
+        if is_in(GLUE_WORD | QUALIFIER, w) {
+            modifiers = 0;
+            continue;
         }
+        if modifiers > 0
+            && looked <= MAX_MODIFIERS
+            && w.starts_with(|c: char| c.is_ascii_lowercase())
+            && !text[at + w.len()..].starts_with(',')
+        {
+            modifiers -= 1;
+            continue;
+        }
+        modifiers = 0;
+        // An item of a list: "food and beverage, banking".
+        let listed = text[at + w.len()..].starts_with(',')
+            || after.is_some_and(|a| a.eq_ignore_ascii_case("and") || a.eq_ignore_ascii_case("or"));
+        if list_words > 0 && listed && w.starts_with(|c: char| c.is_ascii_lowercase()) {
+            list_words -= 1;
+            continue;
+        }
+        return Cue::None;
     }
     Cue::None
 }
@@ -477,9 +759,10 @@ const GLUE_WORD: u16 = 1 << 4;
 const FOLLOWER: u16 = 1 << 5;
 const NEGATION: u16 = 1 << 6;
 const ATTRIBUTING: u16 = 1 << 7;
+const CONSUMER: u16 = 1 << 8;
 
 /// Each word list with its class.
-const LISTS: [(&[&str], u16); 8] = [
+const LISTS: [(&[&str], u16); 9] = [
     (VICTIM_NOUNS, VICTIM),
     (QUALIFIERS, QUALIFIER),
     (TARGET_CUES, TARGETING),
@@ -488,6 +771,7 @@ const LISTS: [(&[&str], u16); 8] = [
     (FOLLOWERS, FOLLOWER),
     (NEGATIONS, NEGATION),
     (ATTRIBUTION, ATTRIBUTING),
+    (CONSUMERS, CONSUMER),
 ];
 
 /// Every listed word with the classes it belongs to.
@@ -601,14 +885,15 @@ const ATTACK_STEMS: &[&str] = &[
 ];
 
 /// Returns true if and only if the sentence around `text[start..end]` holds a
-/// word that starts with one of the [`ATTACK_STEMS`] (any case).
-fn attack_context(text: &str, start: usize, end: usize) -> bool {
+/// word that starts with one of the `stems` (any case): [`ATTACK_STEMS`]
+/// for a country.
+fn attack_context(text: &str, start: usize, end: usize, stems: &[&str]) -> bool {
     let from = sentence_start(&text[..start]);
     let to = end + sentence_end(&text[end..]);
     text[from..to]
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| {
-            ATTACK_STEMS.iter().any(|stem| {
+            stems.iter().any(|stem| {
                 w.as_bytes()
                     .get(..stem.len())
                     .is_some_and(|head| head.eq_ignore_ascii_case(stem.as_bytes()))
@@ -633,7 +918,7 @@ const MAX_SENTENCE: usize = 500;
 /// table-cell bar, or a full stop after a lower-case letter or a digit (the
 /// dots of "U.S." and "U.K." end nothing); or, with none in the last
 /// [`MAX_SENTENCE`] bytes, the first character boundary there.
-fn sentence_start(s: &str) -> usize {
+pub(super) fn sentence_start(s: &str) -> usize {
     let mut lo = s.len().saturating_sub(MAX_SENTENCE);
     while !s.is_char_boundary(lo) {
         lo += 1;
@@ -648,7 +933,7 @@ fn sentence_start(s: &str) -> usize {
 /// The byte length of the rest of the sentence that `s` continues, up to and
 /// without its end (read as [`sentence_start`] reads them), at most about
 /// [`MAX_SENTENCE`] bytes.
-fn sentence_end(s: &str) -> usize {
+pub(super) fn sentence_end(s: &str) -> usize {
     let mut hi = s.len().min(MAX_SENTENCE);
     while !s.is_char_boundary(hi) {
         hi -= 1;
