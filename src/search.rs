@@ -49,6 +49,7 @@ pub fn search(
             entities: stored.entities,
             tags: stored.tags,
             indicators: stored.indicators,
+            format: stored.format,
         });
     }
     Ok(SearchResults {

@@ -8,6 +8,7 @@ mod facets;
 mod index;
 mod iocs;
 mod kb;
+mod pdf_text;
 mod report;
 mod search;
 
@@ -23,6 +24,10 @@ use threatdex::render::human::Style;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // The PDF child process needs no index directory.
+    if let Command::PdfText(a) = cli.command {
+        return pdf_text::run(a);
+    }
     let dir = index_dir(cli.index)?;
     match cli.command {
         Command::Index(a) => index::run(&dir, a),
@@ -34,6 +39,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Actor(a) => actor::run(&dir, a),
         Command::Report(a) => report::run(&dir, a),
         Command::Kb(a) => kb::run(&dir, a),
+        Command::PdfText(a) => pdf_text::run(a),
     }
 }
 

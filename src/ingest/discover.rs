@@ -39,7 +39,8 @@ pub struct Discovery {
 pub const IGNORE_FILE: &str = ".threatdexignore";
 
 /// Walks `paths` recursively, following symbolic links (loops are detected
-/// and reported), and returns every `.html`, `.htm`, `.txt` and `.md` file.
+/// and reported), and returns every report file: HTML, text, Markdown, PDF,
+/// feed and JSON Lines ([`super::source_kind`]).
 pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut out = Discovery::default();
     for root in paths {

@@ -67,6 +67,8 @@ struct HitJson<'a> {
     cves: &'a [String],
     techniques: &'a [String],
     snippet: &'a str,
+    /// The source format: html, text, markdown, pdf, feed or jsonl.
+    format: &'a str,
     /// Byte ranges of `snippet` that matched the query.
     highlights: Vec<[usize; 2]>,
 }
@@ -101,6 +103,7 @@ pub fn search(w: &mut impl Write, r: &SearchResults) -> io::Result<()> {
                 cves: &h.indicators.cves,
                 techniques: &h.indicators.techniques,
                 snippet: &h.snippet.text,
+                format: &h.format,
                 highlights: h
                     .snippet
                     .highlights
