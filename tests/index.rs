@@ -40,7 +40,7 @@ fn corpus_run_skips_empty_and_binary_and_ignores_other_files() {
     assert!(!skipped
         .iter()
         .any(|(p, _)| p.ends_with(".json") || p.ends_with(".png")));
-    assert_eq!(res["indexed"].as_u64(), Some(46));
+    assert_eq!(res["indexed"].as_u64(), Some(54));
     assert_eq!(res["removed"].as_u64(), Some(0));
     assert!(res["seconds"].as_f64().unwrap() >= 0.0);
 }

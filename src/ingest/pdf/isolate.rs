@@ -136,6 +136,8 @@ pub fn child_main(path: &Path, max_memory: u64, out: &mut impl Write) -> std::io
 /// Lowers this process's address-space limit: an allocation beyond it
 /// fails, and the process aborts instead of taking the machine's memory.
 #[cfg(target_os = "linux")]
+// `rlim_t` is u64 on 64-bit Linux, narrower elsewhere.
+#[allow(clippy::unnecessary_cast)]
 fn limit_memory(bytes: u64) {
     let limit = libc::rlimit {
         rlim_cur: bytes as libc::rlim_t,

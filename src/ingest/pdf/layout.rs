@@ -155,7 +155,7 @@ fn is_page_number(text: &str) -> bool {
         return true;
     }
     let parts: Vec<&str> = t
-        .split(|c| c == '/' || c == ' ')
+        .split(['/', ' '])
         .filter(|p| !p.is_empty() && *p != "of")
         .collect();
     parts.len() == 2 && parts.iter().all(|p| number(p))
