@@ -54,6 +54,10 @@ pub enum Command {
     /// Print the manual page (roff): `threatdex man > threatdex.1`, or a
     /// subcommand's page: `threatdex man search > threatdex-search.1`.
     Man(ManArgs),
+    /// Internal: extract one PDF and write its text as JSON (the child
+    /// process `index` runs each PDF in, with time and memory limits).
+    #[command(name = "pdf-text", hide = true)]
+    PdfText(PdfTextArgs),
 }
 
 /// Arguments of `man`.
@@ -70,6 +74,16 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// Arguments of the internal `pdf-text` command.
+#[derive(Debug, Args)]
+pub struct PdfTextArgs {
+    /// The PDF file.
+    pub file: PathBuf,
+    /// Address-space limit of this process, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 2 << 30)]
+    pub max_memory: u64,
 }
 
 /// Arguments of `report`.
@@ -142,7 +156,8 @@ pub enum KbCommand {
 /// Arguments of `index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Files or directories to index (walked recursively; .html .htm .txt .md).
+    /// Files or directories to index (walked recursively; .html .htm .txt
+    /// .md .pdf, feeds .rss .atom .xml feed*.json, JSON Lines .jsonl .ndjson).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Print the summary as JSON.
@@ -166,6 +181,15 @@ pub struct IndexArgs {
     /// imported with `kb import`.
     #[arg(long)]
     pub rebuild: bool,
+    /// Where the fields of JSON Lines records come from, over the defaults:
+    /// `field=source,...` with field one of id, title, url, date, text, html,
+    /// tags and source a key or dotted path (`title=headline,text=body.plain`).
+    #[arg(long, value_name = "FIELD=SOURCE,...")]
+    pub jsonl_map: Option<String>,
+    /// Seconds one PDF may take before it is skipped (each PDF is read in a
+    /// child process, also limited to 2 GiB of memory).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub pdf_timeout: u64,
 }
 
 /// Filters shared by `search` and `facets`.

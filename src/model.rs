@@ -14,6 +14,52 @@ pub enum SourceKind {
     Text,
     /// A Markdown report (`.md`).
     Markdown,
+    /// A PDF report (`.pdf`).
+    Pdf,
+    /// An RSS, Atom or JSON Feed file: one document per entry.
+    Feed,
+    /// A JSON Lines file of articles (`.jsonl`, `.ndjson`): one document per
+    /// line.
+    #[serde(rename = "jsonl")]
+    JsonLines,
+}
+
+impl SourceKind {
+    /// The format's name, as stored in the index and shown in JSON (`html`,
+    /// `text`, `markdown`, `pdf`, `feed`, `jsonl`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Html => "html",
+            SourceKind::Text => "text",
+            SourceKind::Markdown => "markdown",
+            SourceKind::Pdf => "pdf",
+            SourceKind::Feed => "feed",
+            SourceKind::JsonLines => "jsonl",
+        }
+    }
+
+    /// Returns true if and only if one file of this kind may hold many
+    /// documents (feed entries, JSON lines).
+    pub fn is_multi_document(self) -> bool {
+        matches!(self, SourceKind::Feed | SourceKind::JsonLines)
+    }
+}
+
+/// One document read from a file: an article plus where in the file it came
+/// from. HTML, text, Markdown and PDF files give one; a feed gives one per
+/// entry and a JSON Lines file one per line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The format of the file it came from.
+    pub format: SourceKind,
+    /// The document's identity inside a multi-document file (a feed's and
+    /// entry's ids or links, a line's id or URL); `None` for a file that is
+    /// one document, whose identity is its path.
+    pub entry: Option<String>,
+    /// Number of pages (PDF only).
+    pub pages: Option<u32>,
+    /// The article.
+    pub article: Article,
 }
 
 /// One report after ingestion: clean text plus its metadata.
@@ -347,6 +393,9 @@ pub struct Hit {
     pub indicators: Indicators,
     /// The best excerpt for the query.
     pub snippet: Snippet,
+    /// The format of the source (`html`, `pdf`, `feed`…); empty for
+    /// documents indexed before formats were recorded.
+    pub format: String,
 }
 
 /// The answer to a search.

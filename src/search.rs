@@ -106,6 +106,7 @@ pub fn search_with(
             entities: stored.entities,
             tags: stored.tags,
             indicators: stored.indicators,
+            format: stored.format,
         });
     }
     Ok(SearchResults {

@@ -30,7 +30,10 @@ fn expected() -> BTreeMap<String, Row> {
     let mut rows = BTreeMap::new();
     for line in readme.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        if cells.len() != 7 || !(cells[1].starts_with("news/") || cells[1].starts_with("notes/")) {
+        let listed = ["news/", "notes/", "pdf/", "feeds/", "scraped/"]
+            .iter()
+            .any(|d| cells.get(1).is_some_and(|c| c.starts_with(d)));
+        if cells.len() != 7 || !listed {
             continue;
         }
         rows.insert(
@@ -60,11 +63,15 @@ fn index_matches_the_expected_table() {
     let mut got = BTreeMap::new();
     for hit in res["hits"].as_array().unwrap() {
         let path = std::path::Path::new(hit["path"].as_str().unwrap());
-        let rel = path
+        let mut rel = path
             .strip_prefix(&corpus_dir)
             .unwrap_or(path)
             .display()
             .to_string();
+        // A feed entry or a JSON line: its file and its URL.
+        if matches!(hit["format"].as_str(), Some("feed" | "jsonl")) {
+            rel = format!("{rel}#{}", hit["url"].as_str().unwrap_or(""));
+        }
         got.insert(
             rel,
             Row {

@@ -11,6 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use threatdex::index::imported_actors_in;
 use threatdex::index::indexer::{index_paths, IndexOptions, Progress};
+use threatdex::ingest::jsonl::FieldMap;
+use threatdex::ingest::pdf::isolate::Isolation;
+use threatdex::ingest::IngestOptions;
 use threatdex::kb::Kb;
 use threatdex::model::Skipped;
 use threatdex::render::{display_path, human, json};
@@ -112,11 +115,26 @@ pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
         bar,
         quiet: args.quiet,
     };
-    let opts = IndexOptions::new()
+    let mut ingest = IngestOptions::default();
+    if let Some(spec) = &args.jsonl_map {
+        ingest.jsonl_map = FieldMap::parse(spec)?;
+    }
+    let mut opts = IndexOptions::new()
+        .ingest(ingest)
         .threads(args.threads.map_or(0, usize::from))
         .max_bytes(args.max_size.saturating_mul(1024 * 1024))
         .commit_interval(Duration::from_secs(args.commit_every.max(1)))
         .rebuild(args.rebuild);
+    // Each PDF is read by this binary's `pdf-text` command in a child
+    // process, which a loop or a memory blow-up cannot take down with it.
+    match std::env::current_exe() {
+        Ok(exe) => {
+            let mut iso = Isolation::new(exe);
+            iso.timeout = Duration::from_secs(args.pdf_timeout.max(1));
+            opts = opts.pdf_isolation(iso);
+        }
+        Err(e) => eprintln!("threatdex: PDFs are read in-process ({e})"),
+    }
     let report = index_paths(dir, &args.paths, &kb, &opts, &progress, &stop)
         .with_context(|| format!("indexing into {}", dir.display()))?;
     if let Some(b) = &progress.bar {

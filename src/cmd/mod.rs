@@ -9,6 +9,7 @@ mod facets;
 mod index;
 mod iocs;
 mod kb;
+mod pdf_text;
 mod report;
 mod search;
 
@@ -37,6 +38,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Actor(a) => actor::run(&dir()?, a),
         Command::Report(a) => report::run(&dir()?, a),
         Command::Kb(a) => kb::run(&dir()?, a),
+        // The PDF child process needs no index directory.
+        Command::PdfText(a) => pdf_text::run(a),
     }
 }
 

@@ -2,16 +2,20 @@
 //! one thread owns the `IndexWriter` and commits at bounded intervals.
 //! It never prints: progress goes through [`Progress`].
 
-use super::schema::{add_indicators, to_document, FileStamp};
+use super::schema::{add_indicators, add_source, document_key, to_document, FileStamp};
 use super::{indexed_files, IndexHandle, IndexedFile};
 use crate::error::{Error, Result};
 use crate::extract::{entities_in_text, RULES_REVISION};
 use crate::ingest::discover::{discover_skipping, FileEntry};
-use crate::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
+use crate::ingest::pdf::isolate::{extract_in_child, Isolation};
+use crate::ingest::{
+    documents_from_file, pdf_document, source_kind, FileDocuments, IngestOptions, SkipReason,
+    DEFAULT_MAX_BYTES,
+};
 use crate::kb::Kb;
-use crate::model::{path_from_key, path_key, IndexReport, Skipped};
+use crate::model::{path_from_key, path_key, IndexReport, Skipped, SourceKind};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -48,6 +52,8 @@ pub struct IndexOptions {
     commit_interval: Duration,
     writer_memory: usize,
     rebuild: bool,
+    ingest: IngestOptions,
+    pdf_isolation: Option<Isolation>,
 }
 
 impl Default for IndexOptions {
@@ -66,7 +72,23 @@ impl IndexOptions {
             commit_interval: Duration::from_secs(30),
             writer_memory: 128 * 1024 * 1024,
             rebuild: false,
+            ingest: IngestOptions::default(),
+            pdf_isolation: None,
         }
+    }
+
+    /// Ingestion settings (the JSON Lines field map).
+    pub fn ingest(mut self, ingest: IngestOptions) -> Self {
+        self.ingest = ingest;
+        self
+    }
+
+    /// Extracts each PDF in a child process with these limits, instead of
+    /// in-process (where a panic is contained but a loop or a memory blow-up
+    /// is not).
+    pub fn pdf_isolation(mut self, isolation: Isolation) -> Self {
+        self.pdf_isolation = Some(isolation);
+        self
     }
 
     /// Index writer threads: two when extraction runs on two or more
@@ -120,13 +142,30 @@ impl IndexOptions {
     }
 }
 
+/// One document of a file, ready to add.
+struct KeyedDoc {
+    /// Its key ([`super::schema::Fields::key`]).
+    key: String,
+    /// Returns true if and only if other files may hold the same document
+    /// (feed entries): it then replaces any copy under its key.
+    shared: bool,
+    doc: TantivyDocument,
+}
+
+/// Which of two files holding the same feed entry wins: the later
+/// snapshot (modification time), then the greater path.
+type Rank = (i64, String);
+
 /// The outcome of one worker for one file.
 enum Outcome {
-    /// A document to add (replacing any previous one for the path).
-    Doc {
+    /// Documents to add (replacing all previous ones of the path).
+    Docs {
         path: String,
-        doc: Box<TantivyDocument>,
+        docs: Vec<KeyedDoc>,
         refreshed: bool,
+        rank: Rank,
+        /// Parts of the file that gave no document, with the reason.
+        partial: Vec<Skipped>,
     },
     /// The file produced no document.
     Skip { path: String, skip: Skipped },
@@ -190,19 +229,35 @@ pub fn index_paths(
     }
 
     // New or changed files: decided from size and mtime alone.
+    let is_unchanged = |f: &FileEntry| {
+        // A document extracted with another knowledge base has stale
+        // facets, so it counts as changed.
+        known
+            .get(&path_key(&f.path))
+            .is_some_and(|k| k.size == f.size && k.mtime == f.mtime && k.kb == fingerprint)
+    };
+    let is_feed = |p: &Path| source_kind(p) == Some(SourceKind::Feed);
+    // Snapshots of a feed share entries: when one feed file changes or goes,
+    // every feed file is read again, so that each entry ends up once, from
+    // the latest snapshot that holds it (feeds are small).
+    let feeds_moved = found
+        .files
+        .iter()
+        .any(|f| is_feed(&f.path) && !is_unchanged(f))
+        || known.keys().any(|p| {
+            is_feed(&path_from_key(p))
+                && found.roots.iter().any(|r| path_from_key(p).starts_with(r))
+                && !seen.contains(p.as_str())
+        });
     let todo: Vec<&FileEntry> = found
         .files
         .iter()
         .filter(|f| {
-            // A document extracted with another knowledge base has stale
-            // facets, so it counts as changed.
-            let same = known
-                .get(&path_key(&f.path))
-                .is_some_and(|k| k.size == f.size && k.mtime == f.mtime && k.kb == fingerprint);
-            if same {
+            let redo = !is_unchanged(f) || (feeds_moved && is_feed(&f.path));
+            if !redo {
                 report.unchanged += 1;
             }
-            !same
+            redo
         })
         .collect();
     progress.start(todo.len() as u64);
@@ -234,7 +289,7 @@ pub fn index_paths(
                     let outs: Vec<Outcome> = files
                         .iter()
                         .take_while(|_| !cancel.load(Ordering::Relaxed))
-                        .map(|file| process(file, known, kb, fingerprint, &fields, opts.max_bytes))
+                        .map(|file| process(file, known, kb, fingerprint, &fields, opts))
                         .collect();
                     // The receiver is gone only when the run is stopping.
                     let _ = tx.send(outs);
@@ -243,9 +298,11 @@ pub fn index_paths(
         });
         let mut run = || -> Result<()> {
             let mut ops = Vec::with_capacity(2 * BATCH);
+            // Feed entries added in this run, with the rank of their file.
+            let mut claimed: HashMap<String, Rank> = HashMap::new();
             for batch in rx.iter() {
                 for out in batch {
-                    let (Outcome::Doc { path, .. } | Outcome::Skip { path, .. }) = &out;
+                    let (Outcome::Docs { path, .. } | Outcome::Skip { path, .. }) = &out;
                     // A path the index did not hold at the start has nothing
                     // to replace.
                     if known.contains_key(path) {
@@ -255,14 +312,41 @@ pub fn index_paths(
                         )));
                     }
                     match out {
-                        Outcome::Doc { doc, refreshed, .. } => {
-                            ops.push(UserOperation::Add(*doc));
+                        Outcome::Docs {
+                            docs,
+                            refreshed,
+                            rank,
+                            partial,
+                            ..
+                        } => {
+                            let mut added = 0;
+                            for d in docs {
+                                if d.shared {
+                                    match claimed.get(&d.key) {
+                                        // A later snapshot already gave it.
+                                        Some(r) if *r > rank => continue,
+                                        Some(_) => {}
+                                        None => added += 1,
+                                    }
+                                    ops.push(UserOperation::Delete(Term::from_field_text(
+                                        fields.key, &d.key,
+                                    )));
+                                    claimed.insert(d.key, rank.clone());
+                                } else {
+                                    added += 1;
+                                }
+                                ops.push(UserOperation::Add(d.doc));
+                                pending += 1;
+                            }
                             if refreshed {
                                 report.unchanged += 1;
                             } else {
-                                report.indexed += 1;
+                                report.indexed += added;
                             }
-                            pending += 1;
+                            for skip in partial {
+                                progress.skipped(&skip);
+                                report.skipped.push(skip);
+                            }
                         }
                         Outcome::Skip { skip, .. } => {
                             progress.skipped(&skip);
@@ -350,14 +434,14 @@ fn canonical_or_absolute(path: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
-/// Reads, decodes and extracts one file into a document.
+/// Reads, decodes and extracts one file into its documents.
 fn process(
     file: &FileEntry,
-    known: &std::collections::HashMap<String, IndexedFile>,
+    known: &HashMap<String, IndexedFile>,
     kb: &Kb,
     fingerprint: &str,
     fields: &super::schema::Fields,
-    max_bytes: u64,
+    opts: &IndexOptions,
 ) -> Outcome {
     let path = path_key(&file.path);
     let skip = |reason: SkipReason| Outcome::Skip {
@@ -367,6 +451,7 @@ fn process(
             reason: reason.to_string(),
         },
     };
+    let max_bytes = opts.max_bytes;
     if file.size > max_bytes {
         return skip(SkipReason::TooLarge {
             size: file.size,
@@ -384,13 +469,19 @@ fn process(
     let Some(kind) = source_kind(&file.path) else {
         return skip(SkipReason::Unreadable("not a report file".into()));
     };
-    let article = match article_from_file(&file.path, &bytes, kind) {
-        Ok(a) => a,
+    let found = match (&opts.pdf_isolation, kind) {
+        (Some(iso), SourceKind::Pdf) => extract_in_child(iso, &file.path)
+            .and_then(|t| pdf_document(&file.path, t))
+            .map(|d| FileDocuments {
+                documents: vec![d],
+                partial_skips: Vec::new(),
+            }),
+        _ => documents_from_file(&file.path, &bytes, kind, &opts.ingest),
+    };
+    let found = match found {
+        Ok(f) => f,
         Err(e) => return skip(e),
     };
-    // Entities and indicators read the same title-and-text: built once.
-    let text = article.title_and_text();
-    let ents = entities_in_text(&text, kb);
     let stamp = FileStamp {
         path: &path,
         hash: &hash,
@@ -398,16 +489,42 @@ fn process(
         mtime: file.mtime,
         kb: fingerprint,
     };
-    let mut doc = to_document(fields, &stamp, &article, &ents);
-    add_indicators(
-        fields,
-        &mut doc,
-        &crate::ioc::scan(&text, article.url.as_deref()),
-    );
-    Outcome::Doc {
-        path,
-        doc: Box::new(doc),
+    let docs = found
+        .documents
+        .iter()
+        .map(|d| {
+            let article = &d.article;
+            // Entities and indicators read the same title-and-text: built once.
+            let text = article.title_and_text();
+            let ents = entities_in_text(&text, kb);
+            let mut doc = to_document(fields, &stamp, article, &ents);
+            add_indicators(
+                fields,
+                &mut doc,
+                &crate::ioc::scan(&text, article.url.as_deref()),
+            );
+            let key = document_key(&path, d.format, d.entry.as_deref());
+            add_source(fields, &mut doc, &key, d.format, d.pages);
+            KeyedDoc {
+                key,
+                shared: d.format == SourceKind::Feed && d.entry.is_some(),
+                doc,
+            }
+        })
+        .collect();
+    Outcome::Docs {
+        docs,
         refreshed,
+        rank: (file.mtime, path.clone()),
+        partial: found
+            .partial_skips
+            .into_iter()
+            .map(|reason| Skipped {
+                path: file.path.clone(),
+                reason,
+            })
+            .collect(),
+        path,
     }
 }
 

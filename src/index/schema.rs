@@ -1,7 +1,7 @@
 //! The tantivy schema: the only home of field names and facet paths.
 
 use crate::error::{Error, Result};
-use crate::model::{Article, Entities, IndicatorKind, Indicators, Ioc, Role, Scope};
+use crate::model::{Article, Entities, IndicatorKind, Indicators, Ioc, Role, Scope, SourceKind};
 use chrono::{Datelike, NaiveDate};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, NumericOptions, OwnedValue, Schema,
@@ -13,7 +13,8 @@ use tantivy::{DateTime, TantivyDocument};
 /// an index written by an older build would answer differently.
 /// 2: the text analyzer indexes the parts of compound names (`stem.rs`).
 /// 3: indicators carry their role (`ioc_entry`, counted like facets).
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: documents carry their format, key and page count (PDF, feeds, JSON Lines).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the analyser used for title, body and tags.
 const TEXT_TOKENIZER: &str = "en_stem";
@@ -75,6 +76,16 @@ pub struct Fields {
     pub mtime: Field,
     /// Fingerprint of the knowledge base the document was extracted with.
     pub kb: Field,
+    /// The document's identity: the path for a file that is one document;
+    /// `path#entry` for a line of a JSON Lines file; `feed:feed-id#entry-id`
+    /// for a feed entry, the same whichever snapshot file holds it (exact,
+    /// stored).
+    pub key: Field,
+    /// The source format: `html`, `text`, `markdown`, `pdf`, `feed`,
+    /// `jsonl` (exact, stored, fast).
+    pub format: Field,
+    /// Number of pages of a PDF (stored).
+    pub pages: Field,
 }
 
 /// Field names, used by fast-field readers and sort keys.
@@ -109,6 +120,12 @@ pub mod names {
     pub const MTIME: &str = "mtime";
     /// See [`super::Fields::kb`].
     pub const KB: &str = "kb";
+    /// See [`super::Fields::key`].
+    pub const KEY: &str = "key";
+    /// See [`super::Fields::format`].
+    pub const FORMAT: &str = "format";
+    /// See [`super::Fields::pages`].
+    pub const PAGES: &str = "pages";
 }
 
 /// A facet dimension a user can count or filter by.
@@ -230,6 +247,9 @@ pub fn build_schema() -> (Schema, Fields) {
             NumericOptions::default().set_stored().set_fast(),
         ),
         kb: b.add_text_field(names::KB, STRING | FAST),
+        key: b.add_text_field(names::KEY, STRING | STORED),
+        format: b.add_text_field(names::FORMAT, STRING | STORED | FAST),
+        pages: b.add_u64_field(names::PAGES, NumericOptions::default().set_stored()),
     };
     (b.build(), fields)
 }
@@ -260,6 +280,9 @@ pub fn fields(schema: &Schema) -> Result<Fields> {
         size: f(names::SIZE)?,
         mtime: f(names::MTIME)?,
         kb: f(names::KB)?,
+        key: f(names::KEY)?,
+        format: f(names::FORMAT)?,
+        pages: f(names::PAGES)?,
     })
 }
 
@@ -343,6 +366,31 @@ pub fn to_document(
     doc
 }
 
+/// The key of a document read from the file at `path` (see
+/// [`Fields::key`]).
+pub fn document_key(path: &str, format: SourceKind, entry: Option<&str>) -> String {
+    match (format, entry) {
+        (SourceKind::Feed, Some(e)) => format!("feed:{e}"),
+        (_, Some(e)) => format!("{path}#{e}"),
+        (_, None) => path.to_string(),
+    }
+}
+
+/// Adds where a document came from: its key, format and page count.
+pub fn add_source(
+    f: &Fields,
+    doc: &mut TantivyDocument,
+    key: &str,
+    format: SourceKind,
+    pages: Option<u32>,
+) {
+    doc.add_text(f.key, key);
+    doc.add_text(f.format, format.name());
+    if let Some(p) = pages {
+        doc.add_u64(f.pages, u64::from(p));
+    }
+}
+
 /// Adds a document's indicators: the exact fields, and the `/cve` and
 /// `/technique` facets (a sub-technique adds its parent's facet too, so a
 /// count for T1059 includes reports that only name T1059.001).
@@ -413,6 +461,10 @@ pub struct StoredDoc {
     pub entities: Entities,
     /// CVE ids, technique ids and IOCs.
     pub indicators: Indicators,
+    /// The source format (empty if not recorded).
+    pub format: String,
+    /// Number of pages of a PDF.
+    pub pages: Option<u64>,
 }
 
 /// Reads the stored fields of a document.
@@ -440,6 +492,8 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
             .get_first(f.date)
             .and_then(|v| v.as_datetime())
             .and_then(from_datetime),
+        format: text(f.format).unwrap_or_default(),
+        pages: doc.get_first(f.pages).and_then(|v| v.as_u64()),
         entities: Entities::default(),
         indicators: Indicators {
             cves: all_text(f.cve),

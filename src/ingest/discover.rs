@@ -39,7 +39,8 @@ pub struct Discovery {
 pub const IGNORE_FILE: &str = ".threatdexignore";
 
 /// Walks `paths` recursively, following symbolic links (loops are detected
-/// and reported), and returns every `.html`, `.htm`, `.txt` and `.md` file.
+/// and reported), and returns every report file: HTML, text, Markdown, PDF,
+/// feed and JSON Lines ([`super::source_kind`]).
 /// A file named directly that is no report is listed in `errors` with the
 /// reason, so a user who names it hears why nothing came of it.
 pub fn discover(paths: &[PathBuf]) -> Discovery {

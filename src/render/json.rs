@@ -67,6 +67,8 @@ struct HitJson<'a> {
     cves: &'a [String],
     techniques: &'a [String],
     snippet: &'a str,
+    /// The source format: html, text, markdown, pdf, feed or jsonl.
+    format: &'a str,
     /// Byte ranges of `snippet` that matched the query.
     highlights: Vec<[usize; 2]>,
 }
@@ -95,6 +97,7 @@ fn hit_json(h: &crate::model::Hit) -> HitJson<'_> {
         cves: &h.indicators.cves,
         techniques: &h.indicators.techniques,
         snippet: &h.snippet.text,
+        format: &h.format,
         highlights: h
             .snippet
             .highlights
