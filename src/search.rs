@@ -42,6 +42,7 @@ pub fn search(
         hits.push(Hit {
             snippet: snippets.of(&stored.body),
             path: stored.path,
+            id: stored.hash,
             title: stored.title,
             url: stored.url,
             date: stored.date,

@@ -10,6 +10,8 @@ mod iocs;
 mod kb;
 mod report;
 mod search;
+mod serve;
+mod show;
 
 use crate::cli::{Cli, Command, FilterArgs};
 use anyhow::{Context, Result};
@@ -34,6 +36,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Actor(a) => actor::run(&dir, a),
         Command::Report(a) => report::run(&dir, a),
         Command::Kb(a) => kb::run(&dir, a),
+        Command::Serve(a) => serve::run(&dir, a),
+        Command::Show(a) => show::run(&dir, a),
     }
 }
 

@@ -17,6 +17,7 @@ pub fn run(dir: &Path, args: SearchArgs) -> Result<ExitCode> {
         args.query.as_deref(),
         args.limit,
     )?;
+    super::show::record_last_search(dir, args.query.as_deref(), &results);
     let mut out = std::io::stdout().lock();
     if args.json {
         json::search(&mut out, &results)?;
