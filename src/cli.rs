@@ -67,7 +67,12 @@ pub struct ServeArgs {
     /// Access token every request must carry (`Authorization: Bearer
     /// TOKEN`, or `?token=TOKEN` once in a browser, which keeps it in a
     /// cookie). At least 16 characters.
-    #[arg(long, env = "THREATDEX_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "THREATDEX_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub token: Option<String>,
     /// Seconds a request may take before it is answered 408.
     #[arg(long, value_name = "SECS", default_value_t = 10)]

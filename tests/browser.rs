@@ -96,7 +96,12 @@ async fn wait_for_new_url(c: &Client, before: &str) -> String {
 }
 
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn all_texts(c: &Client, css: &str) -> Vec<String> {
@@ -114,7 +119,10 @@ async fn total(c: &Client) -> u64 {
 #[test]
 fn search_chip_timeline_reader_and_shared_url() {
     let (Some(chromium), Some(driver)) = (
-        find_program("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]),
+        find_program(
+            "CHROMIUM",
+            &["chromium", "chromium-browser", "google-chrome"],
+        ),
         find_program("CHROMEDRIVER", &["chromedriver", "chromium-driver"]),
     ) else {
         eprintln!(

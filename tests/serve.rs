@@ -122,11 +122,20 @@ fn api_mirrors_the_command_line_json() {
         ),
         (
             "/api/search?actor=APT28&since=2016-01-01",
-            &["search", "--actor", "APT28", "--since", "2016-01-01", "--json"],
+            &[
+                "search",
+                "--actor",
+                "APT28",
+                "--since",
+                "2016-01-01",
+                "--json",
+            ],
         ),
         (
             "/api/facets?q=ukraine&by=actor&by=year&top=5",
-            &["facets", "ukraine", "--by", "actor", "--by", "year", "--top", "5", "--json"],
+            &[
+                "facets", "ukraine", "--by", "actor", "--by", "year", "--top", "5", "--json",
+            ],
         ),
         (
             "/api/facets?cross=actor,sector",
@@ -136,7 +145,10 @@ fn api_mirrors_the_command_line_json() {
             "/api/iocs?type=cve&n=20",
             &["iocs", "--type", "cve", "-n", "20", "--json"],
         ),
-        ("/api/actor/fancy%20bear", &["actor", "fancy", "bear", "--json"]),
+        (
+            "/api/actor/fancy%20bear",
+            &["actor", "fancy", "bear", "--json"],
+        ),
     ];
     for (path, args) in pairs {
         let (status, body) = server.get(path);
@@ -177,7 +189,10 @@ fn documents_by_id_only() {
         let (status, body) = server.get(attempt);
         assert!(status == 404 || status == 400, "{attempt}: {status} {body}");
         assert!(!body.contains("root:"), "{attempt} leaked a file: {body}");
-        assert!(!body.contains("[package]"), "{attempt} leaked a file: {body}");
+        assert!(
+            !body.contains("[package]"),
+            "{attempt} leaked a file: {body}"
+        );
     }
 }
 
@@ -202,18 +217,24 @@ fn token_is_required_and_checked() {
         let (status, body, headers) = server.get_with(path, &[]);
         assert_eq!(status, 401, "{path}: {body}");
         assert!(headers.get("www-authenticate").is_some());
-        let (status, _, _) =
-            server.get_with(path, &[("Authorization", "Bearer a-long-enough-test-token-1235")]);
+        let (status, _, _) = server.get_with(
+            path,
+            &[("Authorization", "Bearer a-long-enough-test-token-1235")],
+        );
         assert_eq!(status, 401, "{path} with a wrong token");
     }
     let bearer = format!("Bearer {token}");
-    let (status, body, _) = server.get_with("/api/search?q=sandworm", &[("Authorization", &bearer)]);
+    let (status, body, _) =
+        server.get_with("/api/search?q=sandworm", &[("Authorization", &bearer)]);
     assert_eq!(status, 200, "{body}");
     // A browser opens the page once with ?token=, then carries the cookie.
     let (status, _, headers) = server.get_with(&format!("/?token={token}"), &[]);
     assert_eq!(status, 200);
     let cookie = headers.get("set-cookie").expect("token cookie").to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let pair = cookie.split(';').next().unwrap();
     let (status, _, _) = server.get_with("/api/search?q=x", &[("Cookie", pair)]);
     assert_eq!(status, 200);
@@ -250,7 +271,12 @@ fn limits_are_enforced() {
         other => panic!("POST answered {other:?}"),
     }
     // Still serving.
-    assert!(server.json("/api/search?q=sandworm")["total"].as_u64().unwrap() > 0);
+    assert!(
+        server.json("/api/search?q=sandworm")["total"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
 }
 
 /// The search page: hits, chips, facets counted disjunctively, timeline.
@@ -260,10 +286,16 @@ fn search_page_has_hits_facets_and_timeline() {
     let server = Server::start(&env, &[]);
     let (status, page, headers) = server.get_with("/?q=ukraine", &[]);
     assert_eq!(status, 200);
-    assert!(headers.get("content-type").unwrap().starts_with("text/html"));
+    assert!(headers
+        .get("content-type")
+        .unwrap()
+        .starts_with("text/html"));
     let csp = headers.get("content-security-policy").unwrap();
     assert!(csp.contains("script-src 'self'"), "{csp}");
-    assert!(page.contains(r#"class="title" href="/doc/"#), "no hit links");
+    assert!(
+        page.contains(r#"class="title" href="/doc/"#),
+        "no hit links"
+    );
     assert!(page.contains("<mark>"), "no highlighted snippet");
     assert!(page.contains(r#"data-key="actor""#), "no actor facet");
     assert!(page.contains(r#"class="month"#), "no timeline");
@@ -279,7 +311,9 @@ fn search_page_has_hits_facets_and_timeline() {
     let first = top[0]["value"].as_str().unwrap();
     let second = top[1]["value"].as_str().unwrap();
     let second_count = top[1]["count"].as_u64().unwrap();
-    let filtered = server.get(&format!("/?q=ukraine&actor={}", first.replace(' ', "+"))).1;
+    let filtered = server
+        .get(&format!("/?q=ukraine&actor={}", first.replace(' ', "+")))
+        .1;
     let actor_section = filtered
         .split(r#"data-key="actor""#)
         .nth(1)
@@ -287,10 +321,22 @@ fn search_page_has_hits_facets_and_timeline() {
         .split("</section>")
         .next()
         .unwrap();
-    let entry = format!(r#"<span class="name">{second}</span><span class="count">{second_count}</span>"#);
-    assert!(actor_section.contains(&entry), "{entry} missing from {actor_section}");
-    assert!(actor_section.contains(r#"class="fv on""#), "selected actor not marked");
-    let total_filtered = server.json(&format!("/api/search?q=ukraine&actor={}", first.replace(' ', "+")))["total"].as_u64().unwrap();
+    let entry =
+        format!(r#"<span class="name">{second}</span><span class="count">{second_count}</span>"#);
+    assert!(
+        actor_section.contains(&entry),
+        "{entry} missing from {actor_section}"
+    );
+    assert!(
+        actor_section.contains(r#"class="fv on""#),
+        "selected actor not marked"
+    );
+    let total_filtered = server.json(&format!(
+        "/api/search?q=ukraine&actor={}",
+        first.replace(' ', "+")
+    ))["total"]
+        .as_u64()
+        .unwrap();
     assert!(filtered.contains(&format!(r#"<strong id="total">{total_filtered}</strong>"#)));
 }
 
@@ -316,19 +362,43 @@ fn reader_view_is_clean_and_marked() {
 <p>See the <a href="https://vendor.example/advisory">vendor advisory</a> for details.</p>
 </article><footer>Site footer with copyright text and many links to other sections.</footer></body></html>"#,
     );
-    env.ok(&["index", "-q", env.dir.path().join("extra").to_str().unwrap()]);
+    env.ok(&[
+        "index",
+        "-q",
+        env.dir.path().join("extra").to_str().unwrap(),
+    ]);
     let server = Server::start(&env, &[]);
     let hits = server.json("/api/search?q=loader+scheduled&n=1");
     let id = hits["hits"][0]["id"].as_str().unwrap().to_string();
     let (status, page) = server.get(&format!("/doc/{id}?q=loader"));
     assert_eq!(status, 200, "{page}");
     let content = page.split(r#"<div class="content">"#).nth(1).unwrap();
-    for gone in ["<script", "onclick", "onerror", "javascript:", "evil.example/pixel", "<iframe", "style=", "About us", "Site footer", "x.css"] {
-        assert!(!page.contains(gone) || !content.contains(gone), "{gone} survived: {content}");
+    for gone in [
+        "<script",
+        "onclick",
+        "onerror",
+        "javascript:",
+        "evil.example/pixel",
+        "<iframe",
+        "style=",
+        "About us",
+        "Site footer",
+        "x.css",
+    ] {
+        assert!(
+            !page.contains(gone) || !content.contains(gone),
+            "{gone} survived: {content}"
+        );
         assert!(!content.contains(gone), "{gone} survived: {content}");
     }
     assert!(!page.contains("evil.example/steal"));
-    for kept in ["<h2>How the", "<li>Persistence", "<td>loader.evil.example</td>", r#"href="https://vendor.example/advisory""#, "<mark>loader</mark>"] {
+    for kept in [
+        "<h2>How the",
+        "<li>Persistence",
+        "<td>loader.evil.example</td>",
+        r#"href="https://vendor.example/advisory""#,
+        "<mark>loader</mark>",
+    ] {
         assert!(content.contains(kept), "{kept} lost: {content}");
     }
     assert!(page.contains("file://"), "no link to the file");
@@ -350,7 +420,10 @@ fn markdown_reports_render() {
     let content = page.split(r#"<div class="content">"#).nth(1).unwrap();
     assert!(content.contains("<h2>Indicators</h2>"), "{content}");
     assert!(content.contains("<strong>operators</strong>"), "{content}");
-    assert!(content.contains("<li>evil-domain.example</li>"), "{content}");
+    assert!(
+        content.contains("<li>evil-domain.example</li>"),
+        "{content}"
+    );
 }
 
 /// A second `index` run while serving: the server sees its commit without
@@ -358,19 +431,30 @@ fn markdown_reports_render() {
 #[test]
 fn new_commits_are_picked_up() {
     let env = Env::new();
-    env.write("a/first.md", "# First\n\nA report about the zebrafish campaign.\n");
+    env.write(
+        "a/first.md",
+        "# First\n\nA report about the zebrafish campaign.\n",
+    );
     env.ok(&["index", "-q", env.dir.path().join("a").to_str().unwrap()]);
     let server = Server::start(&env, &[]);
     assert_eq!(server.json("/api/search?q=zebrafish")["total"], 1);
-    env.write("a/second.md", "# Second\n\nMore on the zebrafish campaign.\n");
+    env.write(
+        "a/second.md",
+        "# Second\n\nMore on the zebrafish campaign.\n",
+    );
     env.ok(&["index", "-q", env.dir.path().join("a").to_str().unwrap()]);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let total = server.json("/api/search?q=zebrafish")["total"].as_u64().unwrap();
+        let total = server.json("/api/search?q=zebrafish")["total"]
+            .as_u64()
+            .unwrap();
         if total == 2 {
             break;
         }
-        assert!(Instant::now() < deadline, "the new commit was not seen (total {total})");
+        assert!(
+            Instant::now() < deadline,
+            "the new commit was not seen (total {total})"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -383,18 +467,27 @@ fn actor_page_and_downloads() {
     let (status, page) = server.get("/actor/fancy%20bear");
     assert_eq!(status, 200);
     assert!(page.contains("<h1>APT28</h1>"), "no card");
-    assert!(page.contains("attack.mitre.org/groups/G0007"), "no ATT&CK link");
+    assert!(
+        page.contains("attack.mitre.org/groups/G0007"),
+        "no ATT&CK link"
+    );
     assert!(page.contains(r#"class="title" href="/doc/"#), "no reports");
     assert_eq!(server.get("/actor/nobody-at-all").0, 400);
 
     let (status, report, headers) = server.get_with("/report?q=ukraine", &[]);
     assert_eq!(status, 200);
     assert!(report.contains("<svg"), "no charts");
-    assert!(headers.get("content-security-policy").unwrap().contains("'unsafe-inline'"));
+    assert!(headers
+        .get("content-security-policy")
+        .unwrap()
+        .contains("'unsafe-inline'"));
     let (status, md, headers) = server.get_with("/report.md?actor=APT28", &[]);
     assert_eq!(status, 200);
     assert!(md.starts_with("# "), "{md}");
-    assert!(headers.get("content-disposition").unwrap().contains("attachment"));
+    assert!(headers
+        .get("content-disposition")
+        .unwrap()
+        .contains("attachment"));
     let stix = server.json("/export/stix.json?actor=APT28");
     assert_eq!(stix["type"], "bundle");
     let (_, csv) = server.get("/export/iocs.csv?q=ukraine");
@@ -413,11 +506,23 @@ fn show_prints_the_last_searchs_hits() {
     let out = env.ok(&["show", "1", "--width", "60"]);
     assert!(out.starts_with(&title), "{out}");
     assert!(!out.contains('\x1b'), "colour when piped");
-    assert!(out.lines().all(|l| l.chars().count() <= 60 || l.starts_with('[') || !l.contains(' ')), "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.chars().count() <= 60 || l.starts_with('[') || !l.contains(' ')),
+        "{out}"
+    );
     assert!(out.to_lowercase().contains("industroyer2"));
     let out = env.run(&["show", "99"]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    let md = env.write("x/notes.md", "# Notes\n\n## Section\n\n- one [link](https://example.com/a)\n");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = env.write(
+        "x/notes.md",
+        "# Notes\n\n## Section\n\n- one [link](https://example.com/a)\n",
+    );
     let out = env.ok(&["show", md.to_str().unwrap()]);
     assert!(out.contains("## Section"), "{out}");
     assert!(out.contains("* one"), "{out}");

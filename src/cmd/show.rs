@@ -59,8 +59,8 @@ fn resolve(dir: &Path, hit: &str) -> Result<(PathBuf, Option<String>)> {
             file.display()
         )
     })?;
-    let last: LastSearch = serde_json::from_slice(&bytes)
-        .with_context(|| format!("reading {}", file.display()))?;
+    let last: LastSearch =
+        serde_json::from_slice(&bytes).with_context(|| format!("reading {}", file.display()))?;
     match n.checked_sub(1).and_then(|i| last.paths.get(i)) {
         Some(p) => Ok((PathBuf::from(p), last.query)),
         None => bail!(threatdex::Error::Filter(format!(
@@ -90,8 +90,8 @@ pub fn run(dir: &Path, args: ShowArgs) -> Result<ExitCode> {
         )));
     };
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let article = reader_html(&bytes, kind)
-        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
+    let article =
+        reader_html(&bytes, kind).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
     let width = args.width.unwrap_or_else(width);
     let body = terminal::render(&article.html, width);
     let stdout = std::io::stdout();

@@ -42,8 +42,7 @@ impl Marker {
         let terms = &self.terms;
         let mut stream = self.analyzer.token_stream(text);
         stream.process(&mut |t| {
-            if terms.contains(&t.text) && t.offset_from < t.offset_to && t.offset_to <= text.len()
-            {
+            if terms.contains(&t.text) && t.offset_from < t.offset_to && t.offset_to <= text.len() {
                 out.push(t.offset_from..t.offset_to);
             }
         });

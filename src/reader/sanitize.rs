@@ -8,8 +8,8 @@ use ammonia::{Builder, Url, UrlRelative};
 /// Tags removed together with their content: page furniture that may sit
 /// inside the selected article, and anything interactive.
 const DROP_WITH_CONTENT: [&str; 13] = [
-    "script", "style", "nav", "aside", "footer", "header", "form", "button", "select",
-    "textarea", "noscript", "template", "iframe",
+    "script", "style", "nav", "aside", "footer", "header", "form", "button", "select", "textarea",
+    "noscript", "template", "iframe",
 ];
 
 /// Tags that would load a resource; removed (their alt text has no place
@@ -51,8 +51,17 @@ mod tests {
 <table><tr><td>cell</td></tr></table><ul><li>item</li></ul>"#;
         let out = clean(dirty, None);
         for gone in [
-            "script", "alert", "onclick", "onmouseover", "style", "img", "tracker",
-            "javascript", "iframe", "Menu entries", "svg",
+            "script",
+            "alert",
+            "onclick",
+            "onmouseover",
+            "style",
+            "img",
+            "tracker",
+            "javascript",
+            "iframe",
+            "Menu entries",
+            "svg",
         ] {
             assert!(!out.contains(gone), "{gone} survived: {out}");
         }
@@ -70,9 +79,8 @@ mod tests {
     #[test]
     fn relative_links_resolve_against_the_page_or_go() {
         let f = r#"<a href="/post/2">next</a>"#;
-        assert!(clean(f, Some("https://vendor.example/blog/1")).contains(
-            r#"href="https://vendor.example/post/2""#
-        ));
+        assert!(clean(f, Some("https://vendor.example/blog/1"))
+            .contains(r#"href="https://vendor.example/post/2""#));
         assert!(!clean(f, None).contains("href"));
         assert!(!clean(f, Some("file:///etc/passwd")).contains("href"));
     }

@@ -28,7 +28,10 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
     if req.uri().to_string().len() > state.limits.max_uri_bytes {
         return error_response(
             StatusCode::URI_TOO_LONG,
-            &format!("the URI is longer than {} bytes", state.limits.max_uri_bytes),
+            &format!(
+                "the URI is longer than {} bytes",
+                state.limits.max_uri_bytes
+            ),
             is_api(&req),
         );
     }
@@ -42,9 +45,7 @@ pub async fn guard(State(state): State<Arc<AppState>>, req: Request, next: Next)
     let mut set_cookie = None;
     if let Some(expected) = &state.token_digest {
         let given = token_of(&req);
-        let ok = given
-            .as_deref()
-            .is_some_and(|t| token_matches(expected, t));
+        let ok = given.as_deref().is_some_and(|t| token_matches(expected, t));
         if !ok {
             let mut r = error_response(
                 StatusCode::UNAUTHORIZED,

@@ -95,8 +95,10 @@ async fn respond(
                 }
             }
             if let Some(csp) = body.csp {
-                r.headers_mut()
-                    .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+                r.headers_mut().insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(csp),
+                );
             }
             r
         }
@@ -140,7 +142,12 @@ fn search_page(st: &AppState, p: &Params) -> Result<String> {
             let q = st.plan_for(text, &others)?;
             crate::facets::facets(&searcher, &*q.query, &[dim], usize::MAX)?
         };
-        let mut all = counts.facets.into_iter().next().map(|f| f.1).unwrap_or_default();
+        let mut all = counts
+            .facets
+            .into_iter()
+            .next()
+            .map(|f| f.1)
+            .unwrap_or_default();
         let mut shown: Vec<FacetCount> = Vec::new();
         for (i, c) in all.drain(..).enumerate() {
             if i < SIDEBAR_TOP || view.has(key, &c.value) {
@@ -159,7 +166,12 @@ fn search_page(st: &AppState, p: &Params) -> Result<String> {
         let q = st.plan_for(text, &undated)?;
         crate::facets::facets(&searcher, &*q.query, &[Dimension::Month], 0)?
     };
-    let months = months.facets.into_iter().next().map(|f| f.1).unwrap_or_default();
+    let months = months
+        .facets
+        .into_iter()
+        .next()
+        .map(|f| f.1)
+        .unwrap_or_default();
 
     let mut out = String::with_capacity(64 * 1024);
     let title = match text {
@@ -249,12 +261,14 @@ fn active_filters(out: &mut String, st: &AppState, view: &View) {
     let _ = write!(
         out,
         r#"<a class="clear" href="{}">Clear filters</a></div>"#,
-        escape(&View {
-            q: view.q.clone(),
-            filters: Filters::default(),
-            n: None
-        }
-        .href("/"))
+        escape(
+            &View {
+                q: view.q.clone(),
+                filters: Filters::default(),
+                n: None
+            }
+            .href("/")
+        )
     );
 }
 
@@ -337,7 +351,10 @@ pub async fn reader(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    respond(state, q, move |st, p| reader_page(st, &id, &p).map(Body::page)).await
+    respond(state, q, move |st, p| {
+        reader_page(st, &id, &p).map(Body::page)
+    })
+    .await
 }
 
 fn reader_page(st: &AppState, id: &str, p: &Params) -> Result<String> {
@@ -361,7 +378,10 @@ fn reader_page(st: &AppState, id: &str, p: &Params) -> Result<String> {
                 ),
             }
         }
-        Err(why) => (sanitize::clean(&text_html(&stored.body, false), None), Some(why)),
+        Err(why) => (
+            sanitize::clean(&text_html(&stored.body, false), None),
+            Some(why),
+        ),
     };
     let fragment = match p.query() {
         Some(text) => {
@@ -445,7 +465,8 @@ fn read_indexed(path: &str, hash: &str) -> std::result::Result<Vec<u8>, &'static
     if size > crate::ingest::DEFAULT_MAX_BYTES {
         return Err("The file is too large to show; this is the indexed text.");
     }
-    let bytes = std::fs::read(p).map_err(|_| "The file cannot be read; this is the indexed text.")?;
+    let bytes =
+        std::fs::read(p).map_err(|_| "The file cannot be read; this is the indexed text.")?;
     if blake3::hash(&bytes).to_hex().as_str() != hash {
         return Err("The file changed since it was indexed; this is the indexed text.");
     }
@@ -458,7 +479,10 @@ pub async fn actor(
     Path(name): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    respond(state, q, move |st, p| actor_page(st, &name, &p).map(Body::page)).await
+    respond(state, q, move |st, p| {
+        actor_page(st, &name, &p).map(Body::page)
+    })
+    .await
 }
 
 fn actor_page(st: &AppState, name: &str, p: &Params) -> Result<String> {
@@ -548,8 +572,7 @@ fn actor_page(st: &AppState, name: &str, p: &Params) -> Result<String> {
             .unwrap_or_default();
         out.push_str("<h2>Reports over time</h2>");
         timeline(&mut out, &months, &actor_view);
-        let results =
-            crate::search::search(&searcher, &st.fields, &plan, None, ACTOR_REPORTS)?;
+        let results = crate::search::search(&searcher, &st.fields, &plan, None, ACTOR_REPORTS)?;
         let _ = write!(
             out,
             r#"<h2>Reports</h2><p class="summary-line"><a href="{}">Search its {} reports →</a></p>"#,
@@ -592,7 +615,10 @@ fn io(r: std::io::Result<()>) -> Result<()> {
 pub async fn report_html(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Response {
     respond(state, q, |st, p| {
         let mut bytes = Vec::new();
-        io(crate::render::report::html(&mut bytes, &report_data(st, &p)?))?;
+        io(crate::render::report::html(
+            &mut bytes,
+            &report_data(st, &p)?,
+        ))?;
         Ok(Body {
             bytes,
             content_type: "text/html; charset=utf-8",
@@ -610,7 +636,10 @@ pub async fn report_markdown(
 ) -> Response {
     respond(state, q, |st, p| {
         let mut bytes = Vec::new();
-        io(crate::render::report::markdown(&mut bytes, &report_data(st, &p)?))?;
+        io(crate::render::report::markdown(
+            &mut bytes,
+            &report_data(st, &p)?,
+        ))?;
         Ok(Body {
             bytes,
             content_type: "text/markdown; charset=utf-8",

@@ -115,7 +115,9 @@ impl Params {
                 .parse()
                 .map_err(|_| Error::Filter(format!("{key}={v:?} is not a number")))?;
             if n > max {
-                return Err(Error::Filter(format!("{key}={n} is above the limit of {max}")));
+                return Err(Error::Filter(format!(
+                    "{key}={n} is above the limit of {max}"
+                )));
             }
             Ok(n)
         };
@@ -175,9 +177,9 @@ impl Params {
         let day = |key: &str| -> Result<Option<NaiveDate>> {
             match self.values(key).last() {
                 None => Ok(None),
-                Some(v) => parse_day(v)
-                    .map(Some)
-                    .ok_or_else(|| Error::Filter(format!("{key}={v:?} is not a date (YYYY-MM-DD)"))),
+                Some(v) => parse_day(v).map(Some).ok_or_else(|| {
+                    Error::Filter(format!("{key}={v:?} is not a date (YYYY-MM-DD)"))
+                }),
             }
         };
         Ok(RawFilters {

@@ -168,7 +168,11 @@ pub fn head(out: &mut String, title: &str, view: &View) {
         }
     }
     for (_, v) in &view.filters.iocs {
-        let _ = write!(out, r#"<input type="hidden" name="ioc" value="{}">"#, escape(v));
+        let _ = write!(
+            out,
+            r#"<input type="hidden" name="ioc" value="{}">"#,
+            escape(v)
+        );
     }
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let _ = write!(
@@ -326,12 +330,18 @@ mod tests {
             },
             n: None,
         };
-        assert_eq!(view.query_string(), "q=loader&actor=LockBit&since=2024-01-01");
+        assert_eq!(
+            view.query_string(),
+            "q=loader&actor=LockBit&since=2024-01-01"
+        );
         assert_eq!(
             view.toggle("actor", "APT28"),
             "/?q=loader&actor=LockBit&actor=APT28&since=2024-01-01"
         );
-        assert_eq!(view.toggle("actor", "LockBit"), "/?q=loader&since=2024-01-01");
+        assert_eq!(
+            view.toggle("actor", "LockBit"),
+            "/?q=loader&since=2024-01-01"
+        );
         assert!(view.has("actor", "LockBit"));
     }
 
