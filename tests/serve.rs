@@ -368,7 +368,7 @@ fn reader_view_is_clean_and_marked() {
         env.dir.path().join("extra").to_str().unwrap(),
     ]);
     let server = Server::start(&env, &[]);
-    let hits = server.json("/api/search?q=loader+scheduled&n=1");
+    let hits = server.json("/api/search?q=hostile&n=1");
     let id = hits["hits"][0]["id"].as_str().unwrap().to_string();
     let (status, page) = server.get(&format!("/doc/{id}?q=loader"));
     assert_eq!(status, 200, "{page}");
@@ -395,7 +395,7 @@ fn reader_view_is_clean_and_marked() {
     for kept in [
         "<h2>How the",
         "<li>Persistence",
-        "<td>loader.evil.example</td>",
+        ".evil.example</td>",
         r#"href="https://vendor.example/advisory""#,
         "<mark>loader</mark>",
     ] {
@@ -506,8 +506,11 @@ fn show_prints_the_last_searchs_hits() {
     let out = env.ok(&["show", "1", "--width", "60"]);
     assert!(out.starts_with(&title), "{out}");
     assert!(!out.contains('\x1b'), "colour when piped");
+    // Below the title and the line of date, URL and path: wrapped to 60
+    // columns (a footnote's URL or one long word may overflow).
+    let body = out.split_once("\n\n").unwrap().1;
     assert!(
-        out.lines()
+        body.lines()
             .all(|l| l.chars().count() <= 60 || l.starts_with('[') || !l.contains(' ')),
         "{out}"
     );

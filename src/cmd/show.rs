@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use threatdex::index::IndexHandle;
 use threatdex::model::SearchResults;
 use threatdex::query::{self, Filters};
-use threatdex::reader::{mark::Marker, reader_html, terminal};
+use threatdex::reader::{mark::Marker, reader_html, sanitize, terminal};
 
 /// The file in the index directory that holds the last search's hits.
 const LAST_SEARCH_FILE: &str = "last-search.json";
@@ -93,7 +93,10 @@ pub fn run(dir: &Path, args: ShowArgs) -> Result<ExitCode> {
     let article =
         reader_html(&bytes, kind).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
     let width = args.width.unwrap_or_else(width);
-    let body = terminal::render(&article.html, width);
+    // Cleaned as for a browser: no script text or `javascript:` footnote
+    // reaches the terminal either.
+    let clean = sanitize::clean(&article.html, article.url.as_deref());
+    let body = terminal::render(&clean, width);
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut marker = match (&query_text, color) {
