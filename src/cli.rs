@@ -58,6 +58,12 @@ pub enum Command {
     /// process `index` runs each PDF in, with time and memory limits).
     #[command(name = "pdf-text", hide = true)]
     PdfText(PdfTextArgs),
+    /// Serve a search page, a reader view and a JSON API over the index
+    /// (read-only; loopback unless --token is given).
+    Serve(ServeArgs),
+    /// Print a report's main content for reading in the terminal: a file,
+    /// or a hit number of the last `search`.
+    Show(ShowArgs),
 }
 
 /// Arguments of `man`.
@@ -84,6 +90,40 @@ pub struct PdfTextArgs {
     /// Address-space limit of this process, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 2 << 30)]
     pub max_memory: u64,
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port; the address
+    /// bound is printed on stderr). Any address but loopback needs --token.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Access token every request must carry (`Authorization: Bearer
+    /// TOKEN`, or `?token=TOKEN` once in a browser, which keeps it in a
+    /// cookie). At least 16 characters.
+    #[arg(
+        long,
+        env = "THREATDEX_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+    /// Seconds a request may take before it is answered 408.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub timeout: u64,
+}
+
+/// Arguments of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A report file, or the number of a hit of the last `search` (1 is
+    /// the first).
+    #[arg(value_name = "HIT|PATH")]
+    pub hit: String,
+    /// Wrap to this many columns (default: the terminal's width, else 80).
+    #[arg(long, value_name = "COLS")]
+    pub width: Option<usize>,
 }
 
 /// Arguments of `report`.

@@ -61,6 +61,9 @@ pub enum Error {
     /// Another process holds the index writer lock.
     #[error("the index at {0} is being written by another process")]
     Locked(PathBuf),
+    /// No live document of the index has this id.
+    #[error("no indexed document has the id {0:?}")]
+    NoDocument(String),
     /// The user's query could not be parsed.
     #[error("invalid query: {0}")]
     Query(String),

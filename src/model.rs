@@ -377,6 +377,8 @@ pub struct Snippet {
 pub struct Hit {
     /// Path of the source file.
     pub path: String,
+    /// The document's id: the BLAKE3 hex digest of the indexed bytes.
+    pub id: String,
     /// Title of the report.
     pub title: String,
     /// Canonical URL, if known.

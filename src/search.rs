@@ -99,6 +99,7 @@ pub fn search_with(
         hits.push(Hit {
             snippet,
             path: stored.path,
+            id: stored.hash,
             title: stored.title,
             url: stored.url,
             date: stored.date,

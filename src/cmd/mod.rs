@@ -12,6 +12,8 @@ mod kb;
 mod pdf_text;
 mod report;
 mod search;
+mod serve;
+mod show;
 
 use crate::cli::{Cli, Command, FilterArgs};
 use anyhow::{Context, Result};
@@ -40,6 +42,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Kb(a) => kb::run(&dir()?, a),
         // The PDF child process needs no index directory.
         Command::PdfText(a) => pdf_text::run(a),
+        Command::Serve(a) => serve::run(&dir()?, a),
+        Command::Show(a) => show::run(&dir()?, a),
     }
 }
 

@@ -52,6 +52,7 @@ pub fn run(dir: &Path, args: SearchArgs) -> Result<ExitCode> {
         args.query.as_deref(),
         &options,
     )?;
+    super::show::record_last_search(dir, args.query.as_deref(), &results);
     let format = if args.json {
         SearchFormat::Json
     } else {

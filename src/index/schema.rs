@@ -447,6 +447,8 @@ pub fn parse_ioc_entry(entry: &str) -> Option<Ioc> {
 pub struct StoredDoc {
     /// Canonical path.
     pub path: String,
+    /// BLAKE3 hex digest of the indexed bytes: the document's id.
+    pub hash: String,
     /// Title (empty when the report had none).
     pub title: String,
     /// Body text.
@@ -481,6 +483,7 @@ pub fn from_document(f: &Fields, doc: &TantivyDocument) -> StoredDoc {
     };
     let mut out = StoredDoc {
         path: text(f.path).unwrap_or_default(),
+        hash: text(f.hash).unwrap_or_default(),
         title: text(f.title).unwrap_or_default(),
         body: text(f.body).unwrap_or_default(),
         url: text(f.url),

@@ -54,6 +54,8 @@ pub fn index_report(w: &mut impl Write, r: &IndexReport, index_dir: &str) -> io:
 #[derive(Serialize)]
 struct HitJson<'a> {
     path: String,
+    /// The document's id (`GET /api/doc/{id}` of `threatdex serve`).
+    id: &'a str,
     title: &'a str,
     url: Option<&'a str>,
     date: Option<String>,
@@ -84,6 +86,7 @@ struct SearchJson<'a> {
 fn hit_json(h: &crate::model::Hit) -> HitJson<'_> {
     HitJson {
         path: display_path(&h.path),
+        id: &h.id,
         title: &h.title,
         url: h.url.as_deref(),
         date: h.date.map(|d| d.to_string()),
@@ -277,5 +280,57 @@ pub fn indicators(w: &mut impl Write, counts: &[IndicatorCount]) -> io::Result<(
 /// Writes a STIX bundle, indented, with a final newline.
 pub fn stix(w: &mut impl Write, bundle: &Bundle) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, bundle)?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+struct AliasJson<'a> {
+    name: &'a str,
+    rule: crate::kb::AliasKind,
+}
+
+#[derive(Serialize)]
+struct ActorJson<'a> {
+    canonical: &'a str,
+    aliases: Vec<AliasJson<'a>>,
+    origin: Option<&'a str>,
+    origin_name: Option<&'a str>,
+    motivation: &'a str,
+    mitre: Option<&'a str>,
+    reports: Option<usize>,
+    first_report: Option<String>,
+    last_report: Option<String>,
+    /// Most frequent target countries of its reports (absent without an
+    /// index).
+    targets: Option<&'a [FacetCount]>,
+    /// Most frequent sectors of its reports.
+    sectors: Option<&'a [FacetCount]>,
+}
+
+/// Writes one actor card as one JSON line.
+pub fn actor(w: &mut impl Write, card: &crate::actor::ActorCard<'_>) -> io::Result<()> {
+    let a = card.actor;
+    let st = card.stats.as_ref();
+    let out = ActorJson {
+        canonical: &a.canonical,
+        aliases: a
+            .aliases
+            .iter()
+            .map(|x| AliasJson {
+                name: &x.name,
+                rule: x.kind,
+            })
+            .collect(),
+        origin: a.origin.as_deref(),
+        origin_name: card.origin_name,
+        motivation: &a.motivation,
+        mitre: a.mitre.as_deref(),
+        reports: st.map(|s| s.reports),
+        first_report: st.and_then(|s| s.first).map(|d| d.to_string()),
+        last_report: st.and_then(|s| s.last).map(|d| d.to_string()),
+        targets: st.map(|s| s.targets.as_slice()),
+        sectors: st.map(|s| s.sectors.as_slice()),
+    };
+    serde_json::to_writer(&mut *w, &out)?;
     writeln!(w)
 }
