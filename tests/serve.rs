@@ -491,7 +491,7 @@ fn actor_page_and_downloads() {
     let stix = server.json("/export/stix.json?actor=APT28");
     assert_eq!(stix["type"], "bundle");
     let (_, csv) = server.get("/export/iocs.csv?q=ukraine");
-    assert!(csv.starts_with("type,value,scope,reports"), "{csv}");
+    assert!(csv.starts_with("type,value,scope,role,reports"), "{csv}");
     let (_, csv) = server.get("/export/facets.csv");
     assert!(csv.lines().count() > 5, "{csv}");
 }
