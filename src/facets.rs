@@ -1,7 +1,7 @@
 //! Facet summaries: document counts per actor, country, sector, origin and
 //! time bucket, and two-way cross-tabulations, over any query.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::schema::{Dimension, Fields};
 use crate::model::{CrossTab, FacetCount, FacetResults};
 use crate::query::facet_query;
@@ -23,6 +23,87 @@ pub fn facets(
     top: usize,
 ) -> Result<FacetResults> {
     facets_in_range(searcher, query, dims, top, TimeRange::All)
+}
+
+/// Values per dimension when no `top` is given.
+pub const DEFAULT_TOP: usize = 10;
+
+/// What a `facets` request counts: the dimensions, the cross-tabs, how many
+/// values each shows and which time buckets. One reading of the request for
+/// the command line and the HTTP API, so both answer the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetRequest {
+    /// Dimensions counted on their own.
+    pub dims: Vec<Dimension>,
+    /// Cross-tabs, rows then columns.
+    pub crosses: Vec<(Dimension, Dimension)>,
+    /// Values per dimension.
+    pub top: usize,
+    /// Which time buckets a timeline shows.
+    pub range: TimeRange,
+}
+
+impl FacetRequest {
+    /// Reads field names (`by`), `ROWS,COLUMNS` cross specs and `top`;
+    /// `dated` says whether the query bounds the dates (then timelines show
+    /// every period from there). Without fields or cross-tabs: actor,
+    /// country, sector and year.
+    pub fn parse(
+        by: &[String],
+        cross: &[String],
+        top: Option<usize>,
+        dated: bool,
+    ) -> Result<FacetRequest> {
+        let dimension = |name: &str| {
+            Dimension::from_name(name)
+                .ok_or_else(|| Error::Filter(format!("unknown facet field {name:?}")))
+        };
+        let mut dims: Vec<Dimension> = by.iter().map(|s| dimension(s)).collect::<Result<_>>()?;
+        let mut crosses = Vec::new();
+        for spec in cross {
+            let Some((r, c)) = spec.split_once(',') else {
+                return Err(Error::Filter(format!(
+                    "--cross wants ROWS,COLUMNS, got {spec:?}"
+                )));
+            };
+            crosses.push((dimension(r)?, dimension(c)?));
+        }
+        if dims.is_empty() && crosses.is_empty() {
+            dims = vec![
+                Dimension::Actor,
+                Dimension::Country,
+                Dimension::Sector,
+                Dimension::Year,
+            ];
+        }
+        let range = match top {
+            Some(n) => TimeRange::Last(n),
+            None if dated => TimeRange::All,
+            None => TimeRange::Auto,
+        };
+        Ok(FacetRequest {
+            dims,
+            crosses,
+            top: top.unwrap_or(DEFAULT_TOP),
+            range,
+        })
+    }
+
+    /// Counts the documents matching `query` as requested.
+    pub fn run(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        query: &dyn Query,
+    ) -> Result<FacetResults> {
+        let mut results = facets_in_range(searcher, query, &self.dims, self.top, self.range)?;
+        for &(r, c) in &self.crosses {
+            results
+                .cross
+                .push(cross(searcher, fields, query, r, c, self.top)?);
+        }
+        Ok(results)
+    }
 }
 
 /// Which time buckets a timeline shows.
@@ -180,15 +261,7 @@ impl Collector for DimensionCounts {
         &self,
         segments: Vec<Vec<HashMap<String, u64>>>,
     ) -> tantivy::Result<Vec<HashMap<String, u64>>> {
-        let mut merged = vec![HashMap::new(); self.roots.len()];
-        for seg in segments {
-            for (r, values) in seg.into_iter().enumerate() {
-                for (value, count) in values {
-                    *merged[r].entry(value).or_insert(0) += count;
-                }
-            }
-        }
-        Ok(merged)
+        Ok(merge_counts(segments, self.roots.len()))
     }
 }
 
@@ -273,6 +346,32 @@ pub fn fold_early(list: Vec<FacetCount>, range: TimeRange) -> Vec<FacetCount> {
     }
     out.extend(list.into_iter().skip(cut));
     out
+}
+
+/// Adds up per-segment counts: `segments` holds, per segment, one map of
+/// value → count for each of `width` columns (dimensions, indicator
+/// columns).
+pub fn merge_counts(
+    segments: Vec<Vec<HashMap<String, u64>>>,
+    width: usize,
+) -> Vec<HashMap<String, u64>> {
+    let mut merged = vec![HashMap::new(); width];
+    for seg in segments {
+        for (column, values) in seg.into_iter().enumerate() {
+            let Some(total) = merged.get_mut(column) else {
+                continue;
+            };
+            // The first segment's map is taken as it is.
+            if total.is_empty() {
+                *total = values;
+                continue;
+            }
+            for (value, count) in values {
+                *total.entry(value).or_insert(0) += count;
+            }
+        }
+    }
+    merged
 }
 
 /// Inserts zero-count buckets between the first and last year or month.

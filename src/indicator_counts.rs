@@ -136,19 +136,7 @@ impl Collector for ColumnCounts {
         &self,
         segments: Vec<Vec<HashMap<String, u64>>>,
     ) -> tantivy::Result<Vec<HashMap<String, u64>>> {
-        let mut merged = vec![HashMap::new(); self.columns.len()];
-        for seg in segments {
-            for (c, values) in seg.into_iter().enumerate() {
-                if merged[c].is_empty() {
-                    merged[c] = values;
-                    continue;
-                }
-                for (value, count) in values {
-                    *merged[c].entry(value).or_insert(0) += count;
-                }
-            }
-        }
-        Ok(merged)
+        Ok(crate::facets::merge_counts(segments, self.columns.len()))
     }
 }
 

@@ -955,7 +955,6 @@ fn is_end(b: &[u8], i: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The country mention is the first occurrence of `country` in `text`.
     /// The country mention is the first occurrence of `country` in `text`;
     /// the earlier mentions are those of a few country names.
     fn target(text: &str, country: &str) -> bool {

@@ -3,6 +3,17 @@
 //! flagged by scope; and their export as a STIX 2.1 bundle. Pure: no I/O,
 //! no schema.
 
+/// Defines `fn $name() -> &'static Regex`, compiled once on first use: the
+/// patterns of the indicator scanner and of the role rules.
+macro_rules! regex {
+    ($name:ident, $re:expr) => {
+        fn $name() -> &'static regex::Regex {
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            RE.get_or_init(|| regex::Regex::new($re).expect(stringify!($name)))
+        }
+    };
+}
+
 pub mod refang;
 pub mod role;
 pub mod scan;

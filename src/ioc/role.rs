@@ -34,7 +34,6 @@
 
 use super::scan::registrable;
 use crate::model::Role;
-use regex::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -215,15 +214,6 @@ pub enum Cue {
     Weak,
     /// Command and control, downloads, hosting, payloads, exfiltration.
     Strong,
-}
-
-macro_rules! regex {
-    ($name:ident, $re:expr) => {
-        fn $name() -> &'static Regex {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            RE.get_or_init(|| Regex::new($re).expect(stringify!($name)))
-        }
-    };
 }
 
 regex!(

@@ -31,11 +31,9 @@ use super::refang::{refang, Refanged};
 use super::role::{self, Layout};
 use super::{scope, techniques};
 use crate::model::{IndicatorKind, Indicators, Ioc, Role, Scope};
-use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
-use std::sync::OnceLock;
 
 /// Top-level domains that are also common file extensions or code words: a
 /// name ending in one needs more than its shape to count as a domain.
@@ -195,15 +193,6 @@ const HOST_WORDS: &[&str] = &[
     "website",
     "fqdn",
 ];
-
-macro_rules! regex {
-    ($name:ident, $re:expr) => {
-        fn $name() -> &'static Regex {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            RE.get_or_init(|| Regex::new($re).expect(stringify!($name)))
-        }
-    };
-}
 
 regex!(
     cve_re,
@@ -1059,7 +1048,7 @@ https://research.vendor.example.net/blog/report-1 (see https://www.cisa.gov/advi
     /// of the bundled corpus (HTML included, for odd shapes).
     #[test]
     fn hand_scans_equal_their_regexes() {
-        let hash = Regex::new(
+        let hash = regex::Regex::new(
             r"(?-u:\b)[0-9a-fA-F]{32}(?-u:\b)|(?-u:\b)[0-9a-fA-F]{40}(?-u:\b)|(?-u:\b)[0-9a-fA-F]{64}(?-u:\b)",
         )
         .unwrap();

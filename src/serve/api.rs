@@ -6,7 +6,8 @@
 use super::guard::{from_error, unavailable};
 use super::{blocking, AppState, Params};
 use crate::error::{Error, Result};
-use crate::index::schema::{from_document, Dimension};
+use crate::facets::FacetRequest;
+use crate::index::schema::from_document;
 use crate::model::{Article, IndicatorKind};
 use crate::render::json;
 use axum::extract::{Path, RawQuery, State};
@@ -17,9 +18,6 @@ use tantivy::TantivyDocument;
 
 /// Hits returned when `n` is not given (as `search`).
 const DEFAULT_HITS: usize = 10;
-
-/// Values per facet when `top` is not given (as `facets`).
-const DEFAULT_TOP: usize = 10;
 
 /// Runs `work` on a blocking thread and answers with its JSON bytes.
 async fn json_response(
@@ -70,42 +68,14 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -
 /// `GET /api/facets?q=&…&by=&cross=&top=`: as `threatdex facets --json`.
 pub async fn facets(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Response {
     json_response(state, q, |st, p| {
-        let dimension = |name: &str| {
-            Dimension::from_name(name)
-                .ok_or_else(|| Error::Filter(format!("unknown facet field {name:?}")))
-        };
-        let mut dims: Vec<Dimension> = p.by.iter().map(|s| dimension(s)).collect::<Result<_>>()?;
-        let mut crosses = Vec::new();
-        for spec in &p.cross {
-            let Some((r, c)) = spec.split_once(',') else {
-                return Err(Error::Filter(format!(
-                    "cross wants ROWS,COLUMNS, got {spec:?}"
-                )));
-            };
-            crosses.push((dimension(r)?, dimension(c)?));
-        }
-        if dims.is_empty() && crosses.is_empty() {
-            dims = vec![
-                Dimension::Actor,
-                Dimension::Country,
-                Dimension::Sector,
-                Dimension::Year,
-            ];
-        }
-        let top = p.top.unwrap_or(DEFAULT_TOP);
-        let (_, plan) = st.plan(&p)?;
-        let searcher = st.searcher();
-        let mut results = crate::facets::facets(&searcher, &*plan.query, &dims, top)?;
-        for (r, c) in crosses {
-            results.cross.push(crate::facets::cross(
-                &searcher,
-                &st.fields,
-                &*plan.query,
-                r,
-                c,
-                top,
-            )?);
-        }
+        let (filters, plan) = st.plan(&p)?;
+        let request = FacetRequest::parse(
+            &p.by,
+            &p.cross,
+            p.top,
+            filters.since.is_some() || filters.until.is_some(),
+        )?;
+        let results = request.run(&st.searcher(), &st.fields, &*plan.query)?;
         let mut out = Vec::new();
         written(json::facets(&mut out, &results))?;
         Ok((out, JSON))
