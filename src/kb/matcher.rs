@@ -169,7 +169,14 @@ impl Matcher {
                     .flat_map(move |(name, kind)| {
                         separator_variants(name)
                             .into_iter()
-                            .map(move |v| (v, Target::Actor(i), kind))
+                            .map(move |v| (v, kind))
+                            .chain(
+                                camel_variants(name)
+                                    .into_iter()
+                                    .chain(short_form(name))
+                                    .map(move |v| (v, cautious(kind))),
+                            )
+                            .map(move |(v, k)| (v, Target::Actor(i), k))
                     })
             })
             .collect();
@@ -318,9 +325,115 @@ fn separator_variants(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The rule of a derived spelling that is less certain than the name it
+/// comes from (a camel-case name split into words, a short form): a plain
+/// name's derived form needs the `~` evidence; the other rules stay.
+fn cautious(kind: AliasKind) -> AliasKind {
+    match kind {
+        AliasKind::Plain => AliasKind::Common,
+        k => k,
+    }
+}
+
+/// A one-token camel-case name split into its words, spaced and hyphenated
+/// ("WildNeutron" gives "Wild Neutron" and "Wild-Neutron"; "LuminousMoth"
+/// gives "Luminous Moth"), when it is made of letters only and each word
+/// has at least three: "PassCV" and "APT28" have none.
+fn camel_variants(name: &str) -> Vec<String> {
+    if !name.chars().all(char::is_alphabetic) {
+        return Vec::new();
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut from = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in name.char_indices() {
+        if prev.is_some_and(char::is_lowercase) && c.is_uppercase() {
+            words.push(&name[from..i]);
+            from = i;
+        }
+        prev = Some(c);
+    }
+    words.push(&name[from..]);
+    if words.len() < 2 || words.iter().any(|w| w.chars().count() < 3) {
+        return Vec::new();
+    }
+    vec![words.join(" "), words.join("-")]
+}
+
+/// Words that describe any group: a name made of them and a group word
+/// ("Hacking Team", "Cyber Army") has no short form.
+const GENERIC_WORDS: [&str; 14] = [
+    "hacking",
+    "hacker",
+    "hackers",
+    "security",
+    "cyber",
+    "threat",
+    "the",
+    "elite",
+    "apt",
+    "ransomware",
+    "actor",
+    "actors",
+    "operation",
+    "united",
+];
+
+/// The short form of an "X Group", "X Team", "X Gang" or "X Crew" name: X
+/// ("Sandworm Team" gives "Sandworm", "Gorgon Group" gives "Gorgon"), when
+/// X is one word of at least four characters and not a word that
+/// describes any group. Reports write the short form with a word for the
+/// people ("Sandworm operators"), which is what the `~` rule asks for.
+fn short_form(name: &str) -> Option<String> {
+    let (head, last) = name.rsplit_once(' ')?;
+    if !["group", "team", "gang", "crew"].contains(&last.to_lowercase().as_str()) {
+        return None;
+    }
+    let head = head.trim();
+    (!head.contains([' ', '-'])
+        && head.chars().count() >= 4
+        && head.chars().next().is_some_and(char::is_uppercase)
+        && !GENERIC_WORDS.contains(&head.to_lowercase().as_str()))
+    .then(|| head.to_string())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::separator_variants;
+    use super::{camel_variants, separator_variants, short_form};
+
+    #[test]
+    fn camel_case_names_split_into_words() {
+        assert_eq!(
+            camel_variants("WildNeutron"),
+            vec!["Wild Neutron", "Wild-Neutron"]
+        );
+        assert!(camel_variants("PassCV").is_empty());
+        assert!(camel_variants("APT28").is_empty());
+        assert!(camel_variants("Turla").is_empty());
+        assert!(camel_variants("Sea Turtle").is_empty());
+    }
+
+    #[test]
+    fn group_and_team_names_have_a_short_form() {
+        assert_eq!(short_form("Sandworm Team").as_deref(), Some("Sandworm"));
+        assert_eq!(short_form("Gorgon Group").as_deref(), Some("Gorgon"));
+        assert_eq!(short_form("Hacking Team"), None);
+        assert_eq!(short_form("Ajax Security Team"), None);
+        assert_eq!(short_form("Mustang Panda"), None);
+        assert_eq!(short_form("TA Group"), None);
+    }
+
+    /// Derived forms are found with the `~` evidence, and never without it.
+    #[test]
+    fn derived_forms_need_a_word_for_the_people() {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let actors = |t: &str| crate::extract::entities_in_text(t, &kb).actors;
+        assert!(actors("The Donot operators sent new lures.").contains(&"Donot Team".to_string()));
+        assert!(actors("The Wild Neutron group targeted law firms.")
+            .iter()
+            .any(|a| a.contains("Neutron")));
+        assert!(actors("Physicists measured a wild neutron flux. Donot reply.").is_empty());
+    }
 
     #[test]
     fn separator_variants_of_multi_token_names() {

@@ -409,19 +409,28 @@ fn link_text(inner: &[u8]) -> (usize, usize) {
 /// of a byline ("byline", "dateline", "posted", "published", "author", in
 /// a class or in the text: "Posted on <a>March 5</a> by <a>Jane</a>").
 fn carries_metadata(inner: &[u8]) -> bool {
-    const MARKERS: [&[u8]; 10] = [
-        b"<time",
-        b"datetime",
-        b"pubdate",
-        b"itemprop",
-        b"rel=",
-        b"byline",
-        b"dateline",
-        b"posted",
-        b"published",
-        b"author",
-    ];
-    MARKERS.iter().any(|m| contains_ci(inner, m))
+    // One case-insensitive automaton over all markers: the block is
+    // scanned once instead of once per marker (the per-marker scans were
+    // about 7% of indexing CPU on generated news pages).
+    static MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([
+                    "<time",
+                    "datetime",
+                    "pubdate",
+                    "itemprop",
+                    "rel=",
+                    "byline",
+                    "dateline",
+                    "posted",
+                    "published",
+                    "author",
+                ])
+                .expect("fixed marker strings always compile")
+        });
+    MARKERS.is_match(inner)
 }
 
 /// Case-insensitive ASCII substring test.
