@@ -178,7 +178,8 @@ fn main() -> Result<()> {
 /// A campaign's name: "Operation Aurora", "Op Cleaver".
 fn is_operation(name: &str) -> bool {
     let first = name.split_whitespace().next().unwrap_or("");
-    name.contains(' ') && (first.eq_ignore_ascii_case("operation") || first.eq_ignore_ascii_case("op"))
+    name.contains(' ')
+        && (first.eq_ignore_ascii_case("operation") || first.eq_ignore_ascii_case("op"))
 }
 
 /// Names a catalogue lists that cannot be told apart from prose or from

@@ -110,7 +110,10 @@ use std::collections::BTreeSet;
 /// Markdown reports read as text.
 /// 5: victim sectors (rule 7), and targets voided by a denial, advice or
 /// supposition anywhere in their clause.
-pub const RULES_REVISION: u32 = 5;
+/// 6: the public actor catalogues, camel-case and short-form spellings;
+/// more words of attack ("spy on", "a compromise of") and of victims
+/// ("military resources"), gaming, utility and entertainment sectors.
+pub const RULES_REVISION: u32 = 6;
 
 /// Returns the entities named in the article's title and text.
 pub fn entities(article: &Article, kb: &Kb) -> Entities {

@@ -161,6 +161,44 @@ mod tests {
         ));
     }
 
+    fn sectors(text: &str) -> Vec<String> {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        crate::extract::entities_in_text(text, &kb).sectors
+    }
+
+    /// Verbs and nouns of attack beyond "target" and "attack on", and
+    /// victims named as resources, personnel or targets.
+    #[test]
+    fn more_ways_of_naming_the_attacked() {
+        assert_eq!(
+            sectors("The RAT was used against Indian diplomatic and military resources."),
+            ["defense", "government"]
+        );
+        assert_eq!(
+            sectors("The attack began as a compromise of a third party law firm."),
+            ["legal"]
+        );
+        assert_eq!(
+            sectors("The system was used to spy on political activists."),
+            ["civil-society"]
+        );
+        assert_eq!(
+            sectors("It was used during the targeting of critical U.S. utility providers."),
+            ["energy"]
+        );
+        assert_eq!(
+            sectors("The group runs espionage operations against companies in the gaming sector."),
+            ["technology"]
+        );
+        assert_eq!(
+            sectors("Targets include entities in entertainment and media, banking and insurance."),
+            ["financial", "media"]
+        );
+        // The same words without an attack name no victim.
+        assert!(sectors("Utility providers and the gaming sector grew in 2023.").is_empty());
+        assert!(sectors("Military resources were moved to the border.").is_empty());
+    }
+
     #[test]
     fn denied_advised_or_supposed_victims_are_none() {
         assert!(!victim(

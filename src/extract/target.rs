@@ -105,6 +105,9 @@ const VICTIM_NOUNS: &[&str] = &[
     "staff",
     "dissidents",
     "activists",
+    "resources",
+    "personnel",
+    "industries",
 ];
 
 /// Words for victims that are people or things of the public rather than an
@@ -217,6 +220,19 @@ const TARGET_CUES: &[&str] = &[
     "robbed",
     "robbing",
     "looted",
+    "attack",
+    "compromise",
+    "spy",
+    "spying",
+    "spied",
+    "infiltrated",
+    "infiltrating",
+    "penetrated",
+    "extorted",
+    "extorting",
+    "disrupted",
+    "disrupting",
+    "sabotaged",
 ];
 
 /// How many sector or kind words may stand between a country and its victim
