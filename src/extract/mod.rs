@@ -112,7 +112,8 @@ use std::collections::BTreeSet;
 /// supposition anywhere in their clause.
 /// 6: the public actor catalogues, camel-case and short-form spellings;
 /// more words of attack ("spy on", "a compromise of") and of victims
-/// ("military resources"), gaming, utility and entertainment sectors.
+/// ("military resources"), gaming, utility and entertainment sectors;
+/// country lists read whole after one cue.
 pub const RULES_REVISION: u32 = 6;
 
 /// Returns the entities named in the article's title and text.

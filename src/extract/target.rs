@@ -282,6 +282,9 @@ const MAX_MODIFIERS: usize = 2;
 /// How many unlisted words of a list of sectors a look-back may cross.
 const MAX_LIST_WORDS: usize = 6;
 
+/// How many earlier countries of a list a look-back may cross.
+const MAX_LISTED_COUNTRIES: usize = 40;
+
 /// Returns true if and only if the country mention `text[start..end]` names
 /// the place of the victims (rules in the module documentation).
 ///
@@ -656,6 +659,7 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)], facet: Fac
     let look_back = facet.look_back();
     let mut list_words = facet.list_words();
     let mut in_country: Option<(usize, usize)> = None;
+    let mut listed_countries = 0;
     let mut placed = false;
     let mut looked = 0;
     // The word after this one, in text order.
@@ -671,11 +675,14 @@ fn cue_before(text: &str, start: usize, countries: &[(usize, usize)], facet: Fac
         let at = w.as_ptr() as usize - text.as_ptr() as usize;
         let after = next.replace(w);
         if let Some(&span) = earlier.iter().find(|&&(s, e)| s <= at && at < e) {
+            // A list of countries ("recipients in Austria, Chile, …, Spain,
+            // Sweden") is crossed whole: its items cost no look-back, up to
+            // MAX_LISTED_COUNTRIES of them.
             if in_country != Some(span) {
                 in_country = Some(span);
-                looked += 1;
+                listed_countries += 1;
             }
-            if looked >= look_back {
+            if listed_countries > MAX_LISTED_COUNTRIES {
                 break;
             }
             continue;
@@ -1010,6 +1017,23 @@ mod tests {
         }
         assert_eq!(class_of("Organizationsx"), 0);
         assert_eq!(class_of("organizaçõe"), 0);
+    }
+
+    /// A long list of countries after one cue is read whole.
+    #[test]
+    fn long_country_lists_after_a_cue() {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let t = "The actor sent low volume campaigns to recipients in Austria, Chile, \
+                 Greece, Hungary, Italy, North Macedonia, Netherlands, Spain, Sweden, \
+                 Taiwan, United States, and Uruguay.";
+        let targets = crate::extract::entities_in_text(t, &kb).targets;
+        assert_eq!(
+            targets,
+            ["AT", "CL", "ES", "GR", "HU", "IT", "MK", "NL", "SE", "TW", "US", "UY"]
+        );
+        // Without a cue, a list is no target at all.
+        let t = "Offices in Austria, Chile, Greece, Hungary, Italy and Spain.";
+        assert!(crate::extract::entities_in_text(t, &kb).targets.is_empty());
     }
 
     #[test]
