@@ -38,10 +38,10 @@ pub fn run(dir: &Path, args: ExportArgs) -> Result<ExitCode> {
         write_output(&args.stix, &bytes, is_our_bundle, args.force)
             .with_context(|| format!("writing the bundle to {}", args.stix.display()))?;
         eprintln!(
-            "wrote {} ({} reports, {} objects)",
+            "wrote {} ({}, {})",
             args.stix.display(),
-            docs.len() - omitted.empty_reports,
-            bundle.objects.len()
+            threatdex::render::count_of(docs.len() - omitted.empty_reports, "report"),
+            threatdex::render::count_of(bundle.objects.len(), "object")
         );
     }
     if omitted.references > 0 {

@@ -110,7 +110,11 @@ pub fn search(w: &mut impl Write, r: &SearchResults, style: Style) -> io::Result
         writeln!(w)?;
     }
     let shown = r.hits.len();
-    writeln!(w, "{shown} of {} matching reports", r.total)
+    writeln!(
+        w,
+        "{shown} of {}",
+        super::count_of(r.total, "matching report")
+    )
 }
 
 /// Writes the paths of the hits, one per line (like `rg -l`).
@@ -172,7 +176,7 @@ fn indicator_line(ind: &Indicators) -> String {
 
 /// Writes facet counts as aligned tables with proportional bars.
 pub fn facets(w: &mut impl Write, r: &FacetResults, style: Style) -> io::Result<()> {
-    writeln!(w, "{} matching reports", r.total)?;
+    writeln!(w, "{}", super::count_of(r.total, "matching report"))?;
     for (name, values) in &r.facets {
         writeln!(w)?;
         writeln!(w, "{}", style.paint(BOLD, name))?;

@@ -9,6 +9,15 @@ pub mod table;
 
 use crate::model::{path_from_key, path_key};
 
+/// A count with its noun in the right number: "1 report", "3 reports".
+pub fn count_of<N: std::fmt::Display + PartialEq + From<u8>>(n: N, noun: &str) -> String {
+    if n == N::from(1) {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Shows a stored (absolute) path relative to the current directory when it
 /// lies below it, so output stays short and copy-pasteable. `path` is a
 /// stored key ([`path_key`]); a name that is not UTF-8 keeps its escaped,
@@ -22,4 +31,14 @@ pub fn display_path(path: &str) -> String {
         }
     }
     path.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(super::count_of(1, "report"), "1 report");
+        assert_eq!(super::count_of(0, "report"), "0 reports");
+        assert_eq!(super::count_of(2, "matching report"), "2 matching reports");
+    }
 }

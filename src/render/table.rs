@@ -59,7 +59,7 @@ pub fn cross_csv(w: &mut impl Write, c: &CrossTab) -> io::Result<()> {
 /// Writes facet counts as Markdown: one two-column table per field, with a
 /// share-of-reports column, then each cross-tab as a table.
 pub fn facets_markdown(w: &mut impl Write, r: &FacetResults) -> io::Result<()> {
-    writeln!(w, "**{} reports**", r.total)?;
+    writeln!(w, "**{}**", super::count_of(r.total, "report"))?;
     for (field, values) in &r.facets {
         writeln!(w)?;
         writeln!(w, "| {} | reports | share |", md_cell(field))?;
