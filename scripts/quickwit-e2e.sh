@@ -81,7 +81,7 @@ jaeger:
 $3
 YAML
 }
-mkdir -p "$WORK/qw"
+mkdir -p "$WORK/qw/node1-data" "$WORK/qw/node2-data" "$WORK/qw/shared/indexes"
 node_config node1 "$PORT" "" >"$WORK/qw/node1.yaml"
 node_config node2 "$PORT2" $'enabled_services:\n  - searcher\n  - indexer' >"$WORK/qw/node2.yaml"
 wait_ready() {

@@ -54,7 +54,13 @@ pub fn text_query(kb: &Kb, text: Option<&str>) -> Result<Option<String>> {
     // everything else.
     let q = match top {
         None => return Err(Error::Query(format!("{t:?} has no word to search for"))),
-        Some(q) if all_negative(&ast) => format!("({MATCH_ALL} {q})"),
+        Some(q) if all_negative(&ast) => {
+            let inner = q
+                .strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .unwrap_or(&q);
+            format!("({MATCH_ALL} {inner})")
+        }
         Some(q) => q,
     };
     Ok(Some(q))
@@ -111,18 +117,30 @@ impl Writer {
                 .ast(inner)?
                 .map(|q| format!("({q})^{}", boost.into_inner()))),
             UserInputAst::Clause(children) => {
-                let mut parts = Vec::new();
+                let (mut must, mut should, mut not) = (Vec::new(), Vec::new(), Vec::new());
                 for (occur, child) in children {
                     let Some(q) = self.ast(child)? else { continue };
                     // No occurrence means "required": threatdex's queries
                     // are conjunctive by default.
-                    let sign = match occur {
-                        Some(Occur::Should) => "",
-                        Some(Occur::MustNot) => "-",
-                        Some(Occur::Must) | None => "+",
-                    };
-                    parts.push(format!("{sign}{q}"));
+                    match occur {
+                        Some(Occur::Should) => should.push(q),
+                        Some(Occur::MustNot) => not.push(format!("-{q}")),
+                        Some(Occur::Must) | None => must.push(format!("+{q}")),
+                    }
                 }
+                // Quickwit reads unmarked clauses as required, so optional
+                // ones are written as one OR group. Next to a required
+                // clause they would only add to the score: they are left
+                // out, and the matching documents stay the same.
+                let mut parts = must;
+                if parts.is_empty() && !should.is_empty() {
+                    parts.push(if should.len() == 1 {
+                        should.remove(0)
+                    } else {
+                        format!("({})", should.join(" OR "))
+                    });
+                }
+                parts.extend(not);
                 Ok((!parts.is_empty()).then(|| format!("({})", parts.join(" "))))
             }
         }
@@ -362,11 +380,12 @@ mod tests {
     #[test]
     fn operators_keep_their_meaning() {
         let t = q("ransomware OR wiper -test");
-        assert!(t.starts_with("(("), "{t}");
+        assert!(t.starts_with("(((title_terms:\"ransomwar\""), "{t}");
+        assert!(t.contains(") OR ((title_terms:\"wiper\""), "{t}");
         assert!(t.contains(" -((title_terms:\"test\""), "{t}");
         assert_eq!(
             q("-lazarus"),
-            "(* (-((title_terms:\"lazarus\" OR title_parts:\"lazarus\") OR (body_terms:\"lazarus\" OR body_parts:\"lazarus\"))))"
+            "(* -((title_terms:\"lazarus\" OR title_parts:\"lazarus\") OR (body_terms:\"lazarus\" OR body_parts:\"lazarus\")))"
         );
     }
 
