@@ -36,10 +36,16 @@ log() { printf '==> %s\n' "$*" >&2; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/threatdex-qw-e2e.XXXXXX")
 PIDS=()
 stop_nodes() {
+    # A graceful stop takes about 20 s; after 90 s the node is killed.
     for pid in "${PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 90); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
     PIDS=()
@@ -92,6 +98,12 @@ wait_ready() {
     echo "node on port $1 not ready; see $WORK/qw/*.log" >&2
     return 1
 }
+for p in "$PORT" "$PORT2"; do
+    if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
+        echo "something already listens on 127.0.0.1:$p: choose another PORT" >&2
+        exit 1
+    fi
+done
 log "starting node1 (:$PORT) and node2 (:$PORT2)"
 "$QUICKWIT_BIN" run --config "$WORK/qw/node1.yaml" >"$WORK/qw/node1.log" 2>&1 &
 PIDS+=($!)
@@ -132,51 +144,59 @@ feed() { # name path
     say "$id: rerun sent $(sed -n 's/.*"indexed":\([0-9]*\).*/\1/p' "$WORK/$id-refeed.json") documents"
 }
 
-# The fixed list: each line is the arguments of one search or facets run
-# (shell words). Every search line is checked for its total (--count) and
-# its hit set (-l); every facets line for its --json output.
+# The fixed list: each entry is QUERY|FILTERS, the query passed as one
+# argument (after --, so "-word" stays a word) and the filters as shell
+# words. Every search entry is checked for its total (--count) and its hit
+# set (-l, sorted); every facets entry for its --json output, byte for byte.
 SEARCHES=(
-    'ransomware'
-    '"volt typhoon"'
-    'vanguard panda'
-    'apt28'
-    'fancy bear'
-    'lazarus -crypto'
-    'ransomware OR wiper'
-    '(ransomware OR extortion) AND hospital'
-    'CVE-2024-3400'
-    'T1059'
-    'exploit*'
-    'title:ransomware'
-    '"citrix bleed"'
-    'log4j2'
-    'phishing -ransomware'
-    '"supply chain"'
-    '--actor "Volt Typhoon"'
-    '--actor APT28 --actor Lazarus'
-    '--country CN'
-    '--target US'
-    '--sector energy'
-    '--origin RU'
-    '--since 2023-01-01 --until 2023-12-31'
-    '--cve CVE-2023-4966'
-    '--technique T1566'
-    'phishing --country US --since 2022-01-01'
-    'ransomware --sector healthcare'
-    'espionage --origin CN --target TW'
-    '--since 2024-01-01'
+    'ransomware|'
+    '"volt typhoon"|'
+    'vanguard panda|'
+    'apt28|'
+    'fancy bear|'
+    'lazarus -crypto|'
+    'ransomware OR wiper|'
+    '(ransomware OR extortion) AND hospital|'
+    'CVE-2024-3400|'
+    'T1059|'
+    'exploit*|'
+    'title:ransomware|'
+    '"citrix bleed"|'
+    'log4j2|'
+    'phishing -ransomware|'
+    '"supply chain"|'
+    '|--actor "Volt Typhoon"'
+    '|--actor APT28 --actor Lazarus'
+    '|--country CN'
+    '|--target US'
+    '|--sector energy'
+    '|--origin RU'
+    '|--since 2023-01-01 --until 2023-12-31'
+    '|--cve CVE-2023-4966'
+    '|--technique T1566'
+    'phishing|--country US --since 2022-01-01'
+    'ransomware|--sector healthcare'
+    'espionage|--origin CN --target TW'
+    '|--since 2024-01-01'
 )
 FACETS=(
-    ''
-    '--by month'
-    '--by quarter --by year'
-    '--by cve --by technique'
-    'ransomware --by country --by target'
-    '--cross actor,sector'
-    '--cross country,year --top 5'
-    '--actor APT28 --by month --top 12'
-    '--by origin --by sector --since 2022-01-01'
+    '|'
+    '|--by month'
+    '|--by quarter --by year'
+    '|--by cve --by technique'
+    'ransomware|--by country --by target'
+    '|--cross actor,sector'
+    '|--cross country,year --top 5'
+    '|--actor APT28 --by month --top 12'
+    '|--by origin --by sector --since 2022-01-01'
 )
+
+# The arguments of an entry: filters, then -- and the query if any.
+entry_args() {
+    local query=${1%%|*} filters=${1#*|}
+    eval "args=($filters)"
+    if [[ -n "$query" ]]; then args+=(-- "$query"); fi
+}
 
 check() { # what local-file remote-file
     CHECKS=$((CHECKS + 1))
@@ -189,23 +209,22 @@ check() { # what local-file remote-file
 }
 
 compare() { # id corpus-root
-    local id=$1 root=$2 n=0 args
+    local id=$1 n=0
     local L=(--index "$WORK/$id-local") R=(--remote "quickwit://127.0.0.1:$PORT/$id")
     for line in "${SEARCHES[@]}"; do
-        eval "args=($line)"
-        n=$((n + 1))
-        "$TD" "${L[@]}" search --count "${args[@]}" >"$WORK/l.count"
-        "$TD" search "${R[@]}" --count "${args[@]}" >"$WORK/r.count"
+        entry_args "$line"
+        "$TD" "${L[@]}" search --count "${args[@]}" >"$WORK/l.count" 2>>"$WORK/errors.log" || echo error >"$WORK/l.count"
+        "$TD" search "${R[@]}" --count "${args[@]}" >"$WORK/r.count" 2>>"$WORK/errors.log" || echo error >"$WORK/r.count"
         check "$id search --count $line" "$WORK/l.count" "$WORK/r.count"
-        "$TD" "${L[@]}" search -l -n 10000 "${args[@]}" | sort >"$WORK/l.set"
-        "$TD" search "${R[@]}" -l -n 10000 "${args[@]}" | sort >"$WORK/r.set"
+        { "$TD" "${L[@]}" search -l "${args[@]}" 2>>"$WORK/errors.log" || echo error; } | sort >"$WORK/l.set"
+        { "$TD" search "${R[@]}" -l "${args[@]}" 2>>"$WORK/errors.log" || echo error; } | sort >"$WORK/r.set"
         check "$id search -l $line" "$WORK/l.set" "$WORK/r.set"
         say "  search $line: $(cat "$WORK/l.count") local, $(cat "$WORK/r.count") remote"
     done
     for line in "${FACETS[@]}"; do
-        eval "args=($line)"
-        "$TD" "${L[@]}" facets --json "${args[@]}" >"$WORK/l.facets"
-        "$TD" facets "${R[@]}" --json "${args[@]}" >"$WORK/r.facets"
+        entry_args "$line"
+        "$TD" "${L[@]}" facets --json "${args[@]}" >"$WORK/l.facets" 2>>"$WORK/errors.log" || echo error >"$WORK/l.facets"
+        "$TD" facets "${R[@]}" --json "${args[@]}" >"$WORK/r.facets" 2>>"$WORK/errors.log" || echo error >"$WORK/r.facets"
         check "$id facets $line" "$WORK/l.facets" "$WORK/r.facets"
     done
 }

@@ -95,17 +95,14 @@ pub fn search(dir: &Path, address: &str, args: SearchArgs) -> Result<ExitCode> {
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    let results = q
-        .remote
-        .search(&q.kb, &q.query, text, &options)
-        .with_context(|| format!("searching {}", q.target))?;
-    if args.files_with_matches && results.total > results.hits.len() {
-        eprintln!(
-            "threatdex: {} reports match; a cluster returns at most {} paths",
-            results.total,
-            results.hits.len()
-        );
+    let results = if args.files_with_matches && args.limit.is_none() {
+        // Every matching path, from the path column (sorted by path, not
+        // ranked: no stored document is read).
+        q.remote.paths(&q.query)
+    } else {
+        q.remote.search(&q.kb, &q.query, text, &options)
     }
+    .with_context(|| format!("searching {}", q.target))?;
     let format = if args.json {
         SearchFormat::Json
     } else {

@@ -20,6 +20,9 @@ use std::collections::HashMap;
 /// Most hits one search asks the cluster for (Quickwit's own limit).
 pub const MAX_HITS: usize = 10_000;
 
+/// Most paths [`Remote::paths`] lists (Quickwit's default bucket limit).
+pub const MAX_PATHS: usize = 65_000;
+
 /// Most distinct values a terms aggregation returns per dimension.
 const TERMS_SIZE: usize = 10_000;
 
@@ -190,6 +193,49 @@ impl Remote {
             total,
             facets,
             cross,
+        })
+    }
+
+    /// The path of every document matching `query` (a path once per
+    /// document), sorted by path: one terms aggregation over the `path`
+    /// column, so no stored document is read. At most [`MAX_PATHS`].
+    pub fn paths(&self, query: &str) -> Result<SearchResults> {
+        let answer = self.search_raw(&json!({
+            "query": query, "max_hits": 0,
+            "aggs": {"paths": {"terms": {
+                "field": names::PATH, "size": MAX_PATHS, "shard_size": MAX_PATHS,
+                "order": {"_key": "asc"},
+            }}},
+        }))?;
+        let total = num_hits(&answer)?;
+        if total > MAX_PATHS as u64 {
+            return Err(Error::Filter(format!(
+                "{total} reports match; a cluster lists at most {MAX_PATHS} paths: narrow the query or the filters"
+            )));
+        }
+        let mut hits = Vec::new();
+        for b in buckets(&answer["aggregations"]["paths"])? {
+            let path = bucket_key(b)?;
+            for _ in 0..b["doc_count"].as_u64().unwrap_or(0) {
+                hits.push(Hit {
+                    path: path.clone(),
+                    id: String::new(),
+                    title: String::new(),
+                    url: None,
+                    date: None,
+                    score: None,
+                    entities: Default::default(),
+                    tags: Vec::new(),
+                    indicators: Default::default(),
+                    snippet: Snippet::default(),
+                    format: String::new(),
+                });
+            }
+        }
+        Ok(SearchResults {
+            query: None,
+            total: usize::try_from(total).unwrap_or(usize::MAX),
+            hits,
         })
     }
 
