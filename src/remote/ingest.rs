@@ -211,6 +211,7 @@ pub fn feed(
     remote
         .client
         .get(&format!("/api/v1/indexes/{}", remote.index))?;
+    let held_before = remote.count(super::translate::MATCH_ALL)?;
     let fingerprint = kb.fingerprint(crate::extract::RULES_REVISION);
     let found = discover_skipping(paths, skip_dirs);
     let mut report = IndexReport {
@@ -277,7 +278,6 @@ pub fn feed(
     let mut encoder = Encoder::new();
     let mut batch = Batch::default();
     let mut claimed: HashSet<String> = HashSet::new();
-    let mut sent_any = false;
 
     let result: Result<()> = std::thread::scope(|scope| {
         let cancel = &cancel;
@@ -371,7 +371,6 @@ pub fn feed(
                         if batch.ndjson.len() >= limits.bytes || batch.lines.len() >= limits.docs {
                             let b = std::mem::take(&mut batch);
                             report.indexed += send(remote, state, b, false)?;
-                            sent_any = true;
                             progress.committed(report.indexed as u64);
                         }
                     }
@@ -392,20 +391,24 @@ pub fn feed(
         r
     });
     result?;
-    // The last batch is committed at once, so what was sent is searchable
-    // when the command returns.
+    // The last batch is committed at once; earlier ones within Quickwit's
+    // commit timeout. Wait (a bounded time) until everything sent is
+    // searchable, so the command returns with the cluster up to date.
     let last = std::mem::take(&mut batch);
     if !last.lines.is_empty() || !last.deletes.is_empty() || !last.files.is_empty() {
         report.indexed += send(remote, state, last, true)?;
-    } else if sent_any {
-        // Everything went in full batches: Quickwit commits them within
-        // its commit timeout.
-        std::thread::sleep(std::time::Duration::from_secs(
-            super::mapping::COMMIT_TIMEOUT_SECS + 1,
-        ));
     }
     state.compact()?;
-    report.total = remote.count(super::translate::MATCH_ALL)?;
+    let expected = held_before + report.indexed as u64;
+    let deadline =
+        Instant::now() + std::time::Duration::from_secs(4 * super::mapping::COMMIT_TIMEOUT_SECS);
+    loop {
+        report.total = remote.count(super::translate::MATCH_ALL)?;
+        if report.total >= expected || Instant::now() >= deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
