@@ -464,7 +464,7 @@ fn ingestion_batches_records_and_resends_only_changes() {
         feed(
             &remote,
             state,
-            &[state_dir.clone()],
+            std::slice::from_ref(&state_dir),
             std::slice::from_ref(&reports),
             &kb,
             &opts,
@@ -551,7 +551,7 @@ fn documents_the_cluster_already_holds_are_not_sent_again() {
         feed(
             &remote,
             &mut state,
-            &[dir.clone()],
+            std::slice::from_ref(&dir),
             std::slice::from_ref(&reports),
             &kb,
             &opts,

@@ -225,7 +225,6 @@ mod tests {
             date: chrono::NaiveDate::from_ymd_opt(2024, 2, 29),
             url: Some("https://example.org/a".into()),
             tags: vec!["apt".into(), "edge devices".into()],
-            ..Article::default()
         };
         let ents = Entities {
             actors: vec!["Volt Typhoon".into()],
