@@ -389,10 +389,22 @@ mod tests {
 
     #[test]
     fn operators_keep_their_meaning() {
-        let t = q("ransomware OR wiper -test");
-        assert!(t.starts_with("(((title_terms:\"ransomwar\""), "{t}");
-        assert!(t.contains(") OR ((title_terms:\"wiper\""), "{t}");
-        assert!(t.contains(" -((title_terms:\"test\""), "{t}");
+        // Optional clauses become one OR group (Quickwit reads unmarked
+        // clauses as required), exclusions stay exclusions.
+        let word = |w: &str| {
+            format!("((title_terms:\"{w}\" OR title_parts:\"{w}\") OR (body_terms:\"{w}\" OR body_parts:\"{w}\"))")
+        };
+        assert_eq!(
+            q("ransomware OR wiper -test"),
+            format!(
+                "(({} OR {}) -{})",
+                word("ransomwar"),
+                word("wiper"),
+                word("test")
+            )
+        );
+        // Next to a required clause, an optional one only scores: left out.
+        assert_eq!(q("apt OR +wiper"), format!("(+{})", word("wiper")));
         assert!(matches!(
             translate(&kb(), Some("-lazarus"), &Filters::default()),
             Err(Error::Query(_))
