@@ -251,6 +251,72 @@ fn paths_from_the_cluster_are_the_local_hit_set() {
 }
 
 #[test]
+fn iocs_export_and_report_from_the_cluster_equal_the_local_ones() {
+    // These commands copy the matching reports (as the cluster stores
+    // them) into a temporary local index and run there.
+    let env = Env::with_corpus();
+    let (server, recorded) = replay("fetch-ransomware");
+    let address = server.remote("td-corpus");
+    assert_eq!(
+        env.ok(&["iocs", "--remote", &address, "ransomware"]),
+        env.ok(&["iocs", "ransomware"])
+    );
+    assert_eq!(
+        env.ok(&["iocs", "--remote", &address, "--json", "ransomware"]),
+        env.ok(&["iocs", "--json", "ransomware"])
+    );
+    // The STIX bundle is deterministic: byte for byte the local one.
+    assert_eq!(
+        env.ok(&["export", "--remote", &address, "--stix", "-", "ransomware"]),
+        env.ok(&["export", "--stix", "-", "ransomware"])
+    );
+    env.ok(&[
+        "report",
+        "--remote",
+        &address,
+        "--out",
+        "r.md",
+        "ransomware",
+    ]);
+    env.ok(&["report", "--out", "l.md", "ransomware"]);
+    let read = |f: &str| std::fs::read_to_string(env.dir.path().join(f)).unwrap();
+    // Every count is the same; the top reports are ranked by BM25 over the
+    // matching reports only (the temporary index), so their order may
+    // differ from the local one: the ranking differs legitimately.
+    let (remote, local) = (read("r.md"), read("l.md"));
+    let counts = |r: &str| r.split("## Top reports").next().unwrap().to_string();
+    assert_eq!(counts(&remote), counts(&local));
+    let tops = |r: &str| r.matches("\n   > ").count();
+    assert_eq!(tops(&remote), tops(&local));
+    let sent = server.requests();
+    assert_eq!(sent.len(), 4);
+    assert!(sent.iter().all(|r| r.json() == recorded.request));
+    // No temporary index is left behind.
+    let leftovers = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("threatdex-remote-{}-", std::process::id()))
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn actor_from_the_cluster_equals_the_local_card() {
+    let env = Env::with_corpus();
+    let (server, recorded) = replay("fetch-actor-apt28");
+    let address = server.remote("td-corpus");
+    assert_eq!(
+        env.ok(&["actor", "--remote", &address, "apt28"]),
+        env.ok(&["actor", "apt28"])
+    );
+    assert_eq!(server.requests()[0].json(), recorded.request);
+}
+
+#[test]
 fn init_sends_the_generated_config() {
     let env = Env::new();
     let (server, recorded) = replay("init");
