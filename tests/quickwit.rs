@@ -633,3 +633,49 @@ fn documents_the_cluster_already_holds_are_not_sent_again() {
         "the second collector sent nothing new"
     );
 }
+
+#[test]
+fn an_interrupted_feed_loses_nothing_and_the_rerun_sends_the_rest() {
+    let (server, held) = ingest_server();
+    let work = tempfile::tempdir().unwrap();
+    let reports = work.path().join("reports");
+    copy_files(&util::corpus().join("news"), &reports, 12);
+    let state_dir = work.path().join("state");
+    let kb = threatdex::kb::Kb::with_extra_actors(None).unwrap();
+    let opts = threatdex::index::indexer::IndexOptions::new().threads(1);
+    let remote = Remote::new(&threatdex::remote::Target::parse(&server.remote("td-test")).unwrap());
+    let limits = BatchLimits {
+        bytes: usize::MAX,
+        docs: 5,
+    };
+    let run = |stop: &AtomicBool| {
+        let mut state = State::open(&state_dir, "td-test").unwrap();
+        feed(
+            &remote,
+            &mut state,
+            std::slice::from_ref(&state_dir),
+            std::slice::from_ref(&reports),
+            &kb,
+            &opts,
+            limits,
+            &threatdex::index::indexer::NoProgress,
+            stop,
+        )
+        .unwrap()
+    };
+    // Ctrl-C as the first file is done: that file is sent and recorded.
+    let first = run(&AtomicBool::new(true));
+    assert!(first.interrupted);
+    assert!((1..12).contains(&first.indexed), "{}", first.indexed);
+    let second = run(&AtomicBool::new(false));
+    assert!(!second.interrupted);
+    assert_eq!(first.indexed + second.indexed, 12);
+    assert_eq!(second.unchanged, first.indexed);
+    let ids = held.lock().unwrap().clone();
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(
+        (ids.len(), unique.len()),
+        (12, 12),
+        "nothing lost, nothing twice"
+    );
+}
