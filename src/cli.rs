@@ -51,6 +51,9 @@ pub enum Command {
     Kb(KbArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
+    /// Scale out to a Quickwit cluster: print the index config generated
+    /// from threatdex's schema, or create the index on a cluster.
+    Quickwit(QuickwitArgs),
     /// Print the manual page (roff): `threatdex man > threatdex.1`, or a
     /// subcommand's page: `threatdex man search > threatdex-search.1`.
     Man(ManArgs),
@@ -64,6 +67,44 @@ pub enum Command {
     /// Print a report's main content for reading in the terminal: a file,
     /// or a hit number of the last `search`.
     Show(ShowArgs),
+}
+
+/// Arguments of `quickwit`.
+#[derive(Debug, Args)]
+pub struct QuickwitArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: QuickwitCommand,
+}
+
+/// The subcommands of `quickwit`. The global `--index ID` names the
+/// Quickwit index here (default for `config`: threatdex).
+#[derive(Debug, Subcommand)]
+pub enum QuickwitCommand {
+    /// Print the Quickwit index config (YAML) generated from threatdex's
+    /// schema, for clusters managed by hand (`quickwit index create
+    /// --index-config FILE`).
+    Config,
+    /// Create the index on a cluster: `init http://HOST:PORT --index ID`
+    /// (or `init quickwit://HOST:PORT/ID`).
+    Init(QuickwitInitArgs),
+}
+
+/// Arguments of `quickwit init`.
+#[derive(Debug, Args)]
+pub struct QuickwitInitArgs {
+    /// The node's REST address (http://HOST:PORT), or quickwit://HOST:PORT/ID.
+    #[arg(value_name = "URL")]
+    pub url: String,
+}
+
+/// Where a query command asks: the local index, or a Quickwit cluster.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RemoteArgs {
+    /// Ask a Quickwit index fed by `threatdex index --to` instead of the
+    /// local index: quickwit://HOST:PORT/ID.
+    #[arg(long, env = "THREATDEX_REMOTE", value_name = "quickwit://HOST:PORT/ID")]
+    pub remote: Option<String>,
 }
 
 /// Arguments of `man`.
@@ -135,6 +176,9 @@ pub struct ReportArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Remote engine.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Output file: .html (self-contained page with SVG charts) or .md.
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
@@ -161,6 +205,9 @@ pub struct ActorArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Remote engine.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// Arguments of `kb`.
@@ -230,6 +277,21 @@ pub struct IndexArgs {
     /// child process, also limited to 2 GiB of memory).
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub pdf_timeout: u64,
+    /// Send the documents to a Quickwit index (created with `threatdex
+    /// quickwit init`) instead of the local index: quickwit://HOST:PORT/ID.
+    /// Reruns send only new and changed files, and remove the documents of
+    /// changed and deleted files from the cluster.
+    #[arg(
+        long,
+        value_name = "quickwit://HOST:PORT/ID",
+        conflicts_with = "rebuild"
+    )]
+    pub to: Option<String>,
+    /// With --to: the folder of the record of what was sent (created and
+    /// marked by threatdex; default: `quickwit-state` beside the index
+    /// directory).
+    #[arg(long, value_name = "DIR", requires = "to")]
+    pub state: Option<PathBuf>,
 }
 
 /// Filters shared by `search` and `facets`.
@@ -281,6 +343,9 @@ pub struct SearchArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Remote engine.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Number of hits to show [default: 10; with -l, every match]. Larger
     /// than the number of matches is fine.
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -333,6 +398,9 @@ pub struct FacetsArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Remote engine.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Dimension(s) to count: actor, country, target, sector, origin, year, quarter,
     /// month, cve, technique. Time buckets keep empty periods so timelines
     /// have no holes; a sub-technique also counts for its parent technique.
@@ -367,6 +435,9 @@ pub struct IocsArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Remote engine.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Only indicators of this type (repeatable).
     #[arg(long = "type", value_name = "TYPE", value_parser = ["ip", "domain", "url", "email", "md5", "sha1", "sha256", "cve", "technique"])]
     pub kinds: Vec<String>,
@@ -397,6 +468,9 @@ pub struct ExportArgs {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Remote engine.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Write a STIX 2.1 bundle (JSON) to this file; `-` for stdout.
     #[arg(long, value_name = "FILE", required = true)]
     pub stix: PathBuf,

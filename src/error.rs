@@ -86,6 +86,37 @@ pub enum Error {
     /// A JSON document could not be read or written.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A remote engine address (`quickwit://HOST:PORT/INDEX`) is malformed.
+    #[error("{0}")]
+    RemoteAddress(String),
+    /// The remote engine could not be reached at all.
+    #[error("cannot reach Quickwit at {url}: {reason} (is the cluster running? check HOST:PORT)")]
+    Unreachable {
+        /// The URL requested.
+        url: String,
+        /// What the connection attempts ended with.
+        reason: String,
+    },
+    /// The remote engine answered with an error.
+    #[error("Quickwit answered {status} to {method} {url}: {message}")]
+    Remote {
+        /// HTTP method.
+        method: String,
+        /// The URL requested.
+        url: String,
+        /// HTTP status code.
+        status: u16,
+        /// The message of the answer (its body, cut short).
+        message: String,
+    },
+    /// The schema holds a field the remote mapping cannot express.
+    #[error("field {field:?}: {reason}")]
+    Mapping {
+        /// The schema field.
+        field: String,
+        /// Why it cannot be mapped.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -108,6 +139,7 @@ impl Error {
                 | Error::ForeignDir { .. }
                 | Error::NotADirectory(_)
                 | Error::IndexInsideInput { .. }
+                | Error::RemoteAddress(_)
         )
     }
 }

@@ -157,9 +157,10 @@ pub fn facets_in_range(
     })
 }
 
-/// Sorts one dimension's counts: time buckets in order without holes,
+/// Sorts one dimension's counts (shared with the remote backend): time
+/// buckets in order without holes,
 /// other values by count.
-fn finish(
+pub fn finish(
     counts: HashMap<String, u64>,
     dim: Dimension,
     top: usize,

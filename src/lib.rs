@@ -21,6 +21,7 @@ pub mod kb;
 pub mod model;
 pub mod query;
 pub mod reader;
+pub mod remote;
 pub mod render;
 pub mod report;
 pub mod search;

@@ -16,7 +16,14 @@ use threatdex::ingest::pdf::isolate::Isolation;
 use threatdex::ingest::IngestOptions;
 use threatdex::kb::Kb;
 use threatdex::model::Skipped;
+use threatdex::remote::ingest::{feed, state_key, BatchLimits, State};
+use threatdex::remote::search::Remote;
+use threatdex::remote::Target;
 use threatdex::render::{display_path, human, json};
+
+/// The folder of the records of what was sent to clusters, beside the
+/// index directory (without `--state`).
+const STATE_DIR: &str = "quickwit-state";
 
 struct Bar {
     bar: Option<ProgressBar>,
@@ -135,12 +142,41 @@ pub fn run(dir: &Path, args: IndexArgs) -> Result<ExitCode> {
         }
         Err(e) => eprintln!("threatdex: PDFs are read in-process ({e})"),
     }
-    let report = index_paths(dir, &args.paths, &kb, &opts, &progress, &stop)
-        .with_context(|| format!("indexing into {}", dir.display()))?;
+    let (report, shown) = match &args.to {
+        Some(to) => {
+            let target = Target::parse(to)?;
+            let state_dir = match &args.state {
+                Some(d) => d.clone(),
+                None => dir
+                    .parent()
+                    .unwrap_or_else(|| Path::new("."))
+                    .join(STATE_DIR),
+            };
+            let mut state = State::open(&state_dir, &state_key(&target))
+                .with_context(|| format!("opening the record of what was sent to {target}"))?;
+            let report = feed(
+                &Remote::new(&target),
+                &mut state,
+                &[state_dir.clone(), dir.to_path_buf()],
+                &args.paths,
+                &kb,
+                &opts,
+                BatchLimits::default(),
+                &progress,
+                &stop,
+            )
+            .with_context(|| format!("indexing into {target}"))?;
+            (report, target.to_string())
+        }
+        None => {
+            let report = index_paths(dir, &args.paths, &kb, &opts, &progress, &stop)
+                .with_context(|| format!("indexing into {}", dir.display()))?;
+            (report, dir.display().to_string())
+        }
+    };
     if let Some(b) = &progress.bar {
         b.finish_and_clear();
     }
-    let shown = dir.display().to_string();
     let mut out = std::io::stdout().lock();
     if args.json {
         json::index_report(&mut out, &report, &shown)?;

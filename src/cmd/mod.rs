@@ -10,6 +10,8 @@ mod index;
 mod iocs;
 mod kb;
 mod pdf_text;
+mod quickwit;
+mod remote;
 mod report;
 mod search;
 mod serve;
@@ -27,18 +29,38 @@ use threatdex::render::human::Style;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let index = cli.index.clone();
     let dir = || index_dir(cli.index);
     match cli.command {
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man(a) => docs::man(a.command.as_deref()),
         Command::Index(a) => index::run(&dir()?, a),
-        Command::Search(a) => search::run(&dir()?, a),
-        Command::Facets(a) => facets::run(&dir()?, a),
-        Command::Iocs(a) => iocs::run(&dir()?, a),
-        Command::Export(a) => export::run(&dir()?, a),
+        Command::Search(a) => match a.remote.remote.clone() {
+            Some(r) => remote::search(&dir()?, &r, a),
+            None => search::run(&dir()?, a),
+        },
+        Command::Facets(a) => match a.remote.remote.clone() {
+            Some(r) => remote::facets(&dir()?, &r, a),
+            None => facets::run(&dir()?, a),
+        },
+        Command::Iocs(a) => match a.remote.remote.clone() {
+            Some(r) => remote::iocs(&dir()?, &r, a),
+            None => iocs::run(&dir()?, a),
+        },
+        Command::Export(a) => match a.remote.remote.clone() {
+            Some(r) => remote::export(&dir()?, &r, a),
+            None => export::run(&dir()?, a),
+        },
         Command::Extract(a) => extract::run(a),
-        Command::Actor(a) => actor::run(&dir()?, a),
-        Command::Report(a) => report::run(&dir()?, a),
+        Command::Actor(a) => match a.remote.remote.clone() {
+            Some(r) => remote::actor(&dir()?, &r, a),
+            None => actor::run(&dir()?, a),
+        },
+        Command::Report(a) => match a.remote.remote.clone() {
+            Some(r) => remote::report(&dir()?, &r, a),
+            None => report::run(&dir()?, a),
+        },
+        Command::Quickwit(a) => quickwit::run(index.as_deref(), a),
         Command::Kb(a) => kb::run(&dir()?, a),
         // The PDF child process needs no index directory.
         Command::PdfText(a) => pdf_text::run(a),

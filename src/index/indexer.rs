@@ -551,3 +551,49 @@ fn read_bounded(path: &Path, size: u64, max: u64) -> Result<Vec<u8>, SkipReason>
     }
     Ok(buf)
 }
+
+/// One file's documents, extracted exactly as [`index_paths`] extracts
+/// them, for a backend that stores them elsewhere (`remote::ingest`).
+pub enum Extracted {
+    /// The file's documents: (key, shared, document), where a shared
+    /// document (a feed entry) may come from several files.
+    Docs {
+        /// The file's path key.
+        path: String,
+        /// Its documents.
+        docs: Vec<(String, bool, TantivyDocument)>,
+        /// Parts of the file that gave no document.
+        partial: Vec<Skipped>,
+    },
+    /// The file gave no document.
+    Skip(Skipped),
+}
+
+/// Reads, decodes and extracts one file with the local pipeline's code
+/// (`fingerprint` is the knowledge base's, stamped on each document).
+pub fn extract_file(
+    file: &FileEntry,
+    kb: &Kb,
+    fingerprint: &str,
+    opts: &IndexOptions,
+) -> Extracted {
+    let fields = super::schema::build_schema().1;
+    match process(file, &HashMap::new(), kb, fingerprint, &fields, opts) {
+        Outcome::Docs {
+            path,
+            docs,
+            partial,
+            ..
+        } => Extracted::Docs {
+            path,
+            docs: docs.into_iter().map(|d| (d.key, d.shared, d.doc)).collect(),
+            partial,
+        },
+        Outcome::Skip { skip, .. } => Extracted::Skip(skip),
+    }
+}
+
+/// Extraction workers of `opts` (for a backend running its own pool).
+pub fn worker_threads(opts: &IndexOptions) -> usize {
+    opts.threads
+}
