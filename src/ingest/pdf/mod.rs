@@ -577,7 +577,7 @@ mod tests {
             bytes.extend_from_slice(b"\nendobj\n");
         }
         let xref = bytes.len();
-        bytes.extend_from_slice(format!("xref\n0 6\n0000000000 65535 f \n").as_bytes());
+        bytes.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
         for o in offsets {
             bytes.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
         }
