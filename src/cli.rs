@@ -488,6 +488,10 @@ pub struct ExtractArgs {
     /// Print JSON Lines, one object per file.
     #[arg(long)]
     pub json: bool,
+    /// Seconds one PDF may take before it is skipped (each PDF is read in a
+    /// child process, also limited to 2 GiB of memory, as `index` reads it).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub pdf_timeout: u64,
 }
 
 /// Parses a `YYYY-MM-DD` calendar date. A date of the right form that the

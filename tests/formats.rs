@@ -357,6 +357,18 @@ fn hostile_pdfs_are_skipped_with_reasons_and_the_run_goes_on() {
         env.write(&format!("h/{f}"), std::fs::read(fixtures.join(f)).unwrap());
     }
 
+    // `extract` reads every one of them without stopping (PDFs in a child
+    // process, as `index` reads them): one line each, read or skipped.
+    let out = env.ok(&["extract", "--json", "h", "--pdf-timeout", "20"]);
+    assert_eq!(out.lines().count(), 10, "{out}");
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            v.get("text").is_some() || v.get("skipped").is_some(),
+            "{line}"
+        );
+    }
+
     let res = env.json(&["index", "h", "--pdf-timeout", "20"]);
     let skipped = skipped_reasons(&res);
     let reason = |name: &str| -> Option<String> {

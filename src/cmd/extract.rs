@@ -7,7 +7,11 @@ use std::io::Write;
 use std::process::ExitCode;
 use threatdex::extract::entities;
 use threatdex::ingest::discover::discover;
-use threatdex::ingest::{article_from_file, source_kind, SkipReason, DEFAULT_MAX_BYTES};
+use threatdex::ingest::pdf::isolate::{extract_in_child, Isolation};
+use threatdex::ingest::{
+    article_from_file, pdf_document, source_kind, SkipReason, DEFAULT_MAX_BYTES,
+};
+use threatdex::model::SourceKind;
 use threatdex::render::{display_path, human, json};
 
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
@@ -22,6 +26,14 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         }
     }
     let kb = load_kb(None)?;
+    // PDFs are read by this binary's `pdf-text` command in a child process,
+    // as `index` reads them: a parser that overflows its stack or loops
+    // costs the file, not the command.
+    let isolation = std::env::current_exe().ok().map(|exe| {
+        let mut iso = Isolation::new(exe);
+        iso.timeout = std::time::Duration::from_secs(args.pdf_timeout.max(1));
+        iso
+    });
     let found = discover(&args.paths);
     let mut out = std::io::stdout().lock();
     for e in &found.errors {
@@ -41,9 +53,12 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
             })
         } else {
             match std::fs::read(&f.path) {
-                Ok(bytes) => match source_kind(&f.path) {
-                    Some(kind) => article_from_file(&f.path, &bytes, kind),
-                    None => continue,
+                Ok(bytes) => match (source_kind(&f.path), &isolation) {
+                    (Some(SourceKind::Pdf), Some(iso)) => extract_in_child(iso, &f.path)
+                        .and_then(|t| pdf_document(&f.path, t))
+                        .map(|d| d.article),
+                    (Some(kind), _) => article_from_file(&f.path, &bytes, kind),
+                    (None, _) => continue,
                 },
                 Err(e) => Err(SkipReason::Unreadable(e.to_string())),
             }
