@@ -122,6 +122,54 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// The facet filters, one group per dimension that has values: a
+    /// document must carry one value of each group. An actor's group also
+    /// holds the umbrella values of its ambiguous aliases ("Winnti (APT41
+    /// or Winnti Group)"). The local and the Quickwit query are built from
+    /// these.
+    pub fn facet_groups(&self, kb: &Kb) -> Vec<(Dimension, Vec<String>)> {
+        [
+            (Dimension::Actor, &self.actors),
+            (Dimension::Country, &self.countries),
+            (Dimension::Target, &self.targets),
+            (Dimension::Sector, &self.sectors),
+            (Dimension::Origin, &self.origins),
+        ]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(dim, values)| {
+            let any = values
+                .iter()
+                .flat_map(|v| {
+                    let umbrellas = match dim {
+                        Dimension::Actor => kb.umbrellas_of(v),
+                        _ => Vec::new(),
+                    };
+                    std::iter::once(v.clone()).chain(umbrellas)
+                })
+                .collect();
+            (dim, any)
+        })
+        .collect()
+    }
+
+    /// The indicator filters (CVEs, techniques, IOCs), one group per kind
+    /// of filter that has values: a document must match one of each group.
+    pub fn indicator_groups(&self) -> Vec<Vec<(IndicatorKind, &str)>> {
+        let groups: [Vec<(IndicatorKind, &str)>; 3] = [
+            self.cves
+                .iter()
+                .map(|c| (IndicatorKind::Cve, c.as_str()))
+                .collect(),
+            self.techniques
+                .iter()
+                .map(|t| (IndicatorKind::Technique, t.as_str()))
+                .collect(),
+            self.iocs.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+        ];
+        groups.into_iter().filter(|g| !g.is_empty()).collect()
+    }
+
     /// Resolves the user's filter values through the knowledge base.
     pub fn resolve(raw: &RawFilters, kb: &Kb) -> Result<Filters> {
         let actor = |name: &String| match kb.resolve_actor(name) {
@@ -275,49 +323,14 @@ pub fn build(
     if let Some(q) = &text_query {
         clauses.push((Occur::Must, q.box_clone()));
     }
-    let facet_groups = [
-        (Dimension::Actor, &filters.actors),
-        (Dimension::Country, &filters.countries),
-        (Dimension::Target, &filters.targets),
-        (Dimension::Sector, &filters.sectors),
-        (Dimension::Origin, &filters.origins),
-    ];
-    for (dim, values) in facet_groups {
-        if values.is_empty() {
-            continue;
-        }
-        // An actor also matches the umbrella values of its ambiguous
-        // aliases ("Winnti (APT41 or Winnti Group)").
+    for (dim, values) in filters.facet_groups(kb) {
         let any: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
-            .flat_map(|v| {
-                let umbrellas = match dim {
-                    Dimension::Actor => kb.umbrellas_of(v),
-                    _ => Vec::new(),
-                };
-                std::iter::once(v.clone()).chain(umbrellas)
-            })
-            .map(|v| (Occur::Should, facet_query(fields, dim, &v)))
+            .map(|v| (Occur::Should, facet_query(fields, dim, v)))
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
-    let indicator_groups: [Vec<(IndicatorKind, &str)>; 3] = [
-        filters
-            .cves
-            .iter()
-            .map(|c| (IndicatorKind::Cve, c.as_str()))
-            .collect(),
-        filters
-            .techniques
-            .iter()
-            .map(|t| (IndicatorKind::Technique, t.as_str()))
-            .collect(),
-        filters.iocs.iter().map(|(k, v)| (*k, v.as_str())).collect(),
-    ];
-    for group in indicator_groups {
-        if group.is_empty() {
-            continue;
-        }
+    for group in filters.indicator_groups() {
         let any: Vec<(Occur, Box<dyn Query>)> = group
             .into_iter()
             .map(|(kind, value)| (Occur::Should, indicator_query(fields, kind, value)))

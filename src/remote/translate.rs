@@ -291,47 +291,14 @@ fn unsupported_field(f: &str) -> Error {
 /// The clauses of the filters, each one required.
 fn filter_clauses(kb: &Kb, filters: &Filters) -> Vec<String> {
     let mut out = Vec::new();
-    let groups = [
-        (Dimension::Actor, &filters.actors),
-        (Dimension::Country, &filters.countries),
-        (Dimension::Target, &filters.targets),
-        (Dimension::Sector, &filters.sectors),
-        (Dimension::Origin, &filters.origins),
-    ];
-    for (dim, values) in groups {
-        if values.is_empty() {
-            continue;
-        }
-        let mut any: Vec<String> = Vec::new();
-        for v in values {
-            any.push(v.clone());
-            if dim == Dimension::Actor {
-                any.extend(kb.umbrellas_of(v));
-            }
-        }
+    for (dim, any) in filters.facet_groups(kb) {
         let alts: Vec<String> = any
             .iter()
             .map(|v| format!("{}:{}", facet_field(dim), quote(v)))
             .collect();
         out.push(format!("({})", alts.join(" OR ")));
     }
-    let indicator_groups: [Vec<(IndicatorKind, &str)>; 3] = [
-        filters
-            .cves
-            .iter()
-            .map(|c| (IndicatorKind::Cve, c.as_str()))
-            .collect(),
-        filters
-            .techniques
-            .iter()
-            .map(|t| (IndicatorKind::Technique, t.as_str()))
-            .collect(),
-        filters.iocs.iter().map(|(k, v)| (*k, v.as_str())).collect(),
-    ];
-    for group in indicator_groups {
-        if group.is_empty() {
-            continue;
-        }
+    for group in filters.indicator_groups() {
         let mut alts = Vec::new();
         for (kind, value) in group {
             let field = match kind {
