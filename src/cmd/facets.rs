@@ -18,16 +18,26 @@ pub fn run(dir: &Path, args: FacetsArgs) -> Result<ExitCode> {
     )?;
     let q = QueryContext::open(dir, args.query.as_deref(), &args.filters)?;
     let results = request.run(&q.searcher, &q.handle.fields, &*q.plan.query)?;
+    print_counts(&args, &results)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes facet counts to stdout in the format `args` asks for, local or
+/// remote alike.
+pub(super) fn print_counts(
+    args: &FacetsArgs,
+    results: &threatdex::model::FacetResults,
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if args.json {
-        json::facets(&mut out, &results)?;
+        json::facets(&mut out, results)?;
     } else if args.csv {
-        table::facets_csv(&mut out, &results)?;
+        table::facets_csv(&mut out, results)?;
     } else if args.markdown {
-        table::facets_markdown(&mut out, &results)?;
+        table::facets_markdown(&mut out, results)?;
     } else {
-        human::facets(&mut out, &results, stdout_style())?;
+        human::facets(&mut out, results, stdout_style())?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -3,7 +3,6 @@
 //! counts come from the cluster. `report`, `iocs`, `actor` and `export`
 //! copy the matching reports into a temporary local index and run there.
 
-use super::stdout_style;
 use crate::cli::{
     ActorArgs, ExportArgs, FacetsArgs, FilterArgs, IocsArgs, ReportArgs, SearchArgs, SearchFormat,
     SearchSort,
@@ -19,7 +18,7 @@ use threatdex::remote::materialize::TempIndex;
 use threatdex::remote::search::Remote;
 use threatdex::remote::translate::translate;
 use threatdex::remote::Target;
-use threatdex::render::{human, json, table};
+use threatdex::render::human;
 use threatdex::search::{SearchOptions, Sort};
 
 /// Hits shown when `--limit` is not given (as locally).
@@ -103,21 +102,7 @@ pub fn search(dir: &Path, address: &str, args: SearchArgs) -> Result<ExitCode> {
         q.remote.search(&q.kb, &q.query, text, &options)
     }
     .with_context(|| format!("searching {}", q.target))?;
-    let format = if args.json {
-        SearchFormat::Json
-    } else {
-        args.format.unwrap_or(SearchFormat::Human)
-    };
-    if args.files_with_matches {
-        human::paths(&mut out, &results)?;
-    } else {
-        match format {
-            SearchFormat::Json => json::search(&mut out, &results)?,
-            SearchFormat::Ndjson => json::search_ndjson(&mut out, &results)?,
-            SearchFormat::Human => human::search(&mut out, &results, stdout_style())?,
-        }
-    }
-    out.flush()?;
+    let format = super::search::print_hits(&mut out, &args, &results)?;
     if results.total == 0 && format == SearchFormat::Human && !args.files_with_matches {
         eprintln!("threatdex: no reports match");
     }
@@ -136,17 +121,7 @@ pub fn facets(dir: &Path, address: &str, args: FacetsArgs) -> Result<ExitCode> {
         .remote
         .facets(&q.query, &request)
         .with_context(|| format!("counting on {}", q.target))?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        json::facets(&mut out, &results)?;
-    } else if args.csv {
-        table::facets_csv(&mut out, &results)?;
-    } else if args.markdown {
-        table::facets_markdown(&mut out, &results)?;
-    } else {
-        human::facets(&mut out, &results, stdout_style())?;
-    }
-    out.flush()?;
+    super::facets::print_counts(&args, &results)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -53,21 +53,7 @@ pub fn run(dir: &Path, args: SearchArgs) -> Result<ExitCode> {
         &options,
     )?;
     super::show::record_last_search(dir, args.query.as_deref(), &results);
-    let format = if args.json {
-        SearchFormat::Json
-    } else {
-        args.format.unwrap_or(SearchFormat::Human)
-    };
-    if args.files_with_matches {
-        human::paths(&mut out, &results)?;
-    } else {
-        match format {
-            SearchFormat::Json => json::search(&mut out, &results)?,
-            SearchFormat::Ndjson => json::search_ndjson(&mut out, &results)?,
-            SearchFormat::Human => human::search(&mut out, &results, stdout_style())?,
-        }
-    }
-    out.flush()?;
+    let format = print_hits(&mut out, &args, &results)?;
     if results.total == 0 {
         if format == SearchFormat::Human && !args.files_with_matches {
             eprintln!("threatdex: no reports match");
@@ -86,4 +72,29 @@ fn did_you_mean(q: &QueryContext, text: Option<&str>) -> Result<()> {
     let near = threatdex::search::suggest(&q.searcher, &q.handle.fields, &q.kb, text)?;
     human::suggestions(&mut std::io::stderr().lock(), &near)?;
     Ok(())
+}
+
+/// Writes search results in the format `args` asks for (paths only with
+/// `-l`), local or remote alike, and flushes; returns the format used.
+pub(super) fn print_hits(
+    out: &mut impl Write,
+    args: &SearchArgs,
+    results: &threatdex::model::SearchResults,
+) -> Result<SearchFormat> {
+    let format = if args.json {
+        SearchFormat::Json
+    } else {
+        args.format.unwrap_or(SearchFormat::Human)
+    };
+    if args.files_with_matches {
+        human::paths(out, results)?;
+    } else {
+        match format {
+            SearchFormat::Json => json::search(out, results)?,
+            SearchFormat::Ndjson => json::search_ndjson(out, results)?,
+            SearchFormat::Human => human::search(out, results, stdout_style())?,
+        }
+    }
+    out.flush()?;
+    Ok(format)
 }
