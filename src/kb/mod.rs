@@ -162,9 +162,17 @@ impl Kb {
         let h = &mut kb.catalogue_digest;
         // Everything extraction reads from the catalogues, technique names
         // included.
-        let builtin = [ACTORS_TSV, ACTORS_IMPORTED_TSV].concat();
+        // The built-in actor catalogue is its two files, hashed in turn
+        // (the same digest as of their concatenation, without the copy).
+        let actors: &[&str] = match extra {
+            Some(text) => &[text],
+            None => &[ACTORS_TSV, ACTORS_IMPORTED_TSV],
+        };
+        for part in actors {
+            h.update(part.as_bytes());
+        }
+        h.update(b"\0");
         for part in [
-            extra.unwrap_or(&builtin),
             COUNTRIES_TSV,
             SECTORS_TSV,
             crate::ioc::techniques::TECHNIQUES_TSV,
