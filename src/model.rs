@@ -318,6 +318,11 @@ pub struct IndicatorCount {
 pub struct ReportDoc {
     /// Path of the source file.
     pub path: String,
+    /// What names the report wherever its file lives: its canonical URL,
+    /// else a digest of its title and text. (Not the path: a collection that
+    /// moves, or is exported on a colleague's machine, must give the same
+    /// STIX ids, and a JSON Lines file holds several reports.)
+    pub identity: String,
     /// Title (empty when the report had none).
     pub title: String,
     /// Canonical URL, if known.

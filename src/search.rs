@@ -351,8 +351,16 @@ pub fn report_docs(searcher: &Searcher, fields: &Fields, plan: &Plan) -> Result<
             Some(s) => s.of(&stored.body).text,
             None => opening(&stored.body, DESCRIPTION_CHARS),
         };
+        let identity = stored.url.clone().unwrap_or_else(|| {
+            let mut h = blake3::Hasher::new();
+            h.update(stored.title.as_bytes());
+            h.update(b"\n");
+            h.update(stored.body.as_bytes());
+            format!("text:{}", h.finalize().to_hex())
+        });
         out.push(ReportDoc {
             path: stored.path,
+            identity,
             title: stored.title,
             url: stored.url,
             date: stored.date,

@@ -291,3 +291,45 @@ fn references_are_never_exported_and_url_paths_keep_their_case() {
         ])
     );
 }
+
+#[test]
+fn report_ids_do_not_depend_on_where_the_collection_lives() {
+    // The same collection indexed in two places (a colleague's copy, a
+    // moved folder) gives the same bundle, byte for byte; and reports
+    // without a URL that share one file (JSON Lines) stay apart.
+    let write = |env: &Env| {
+        env.write(
+            "reports/note.txt",
+            "APT28 phishing notes\nPublished: 2024-03-02\n\n\
+             APT28 sent spearphishing attachments (T1566.001) to ministries in Ukraine.\n",
+        );
+        env.write(
+            "reports/feed.jsonl",
+            concat!(
+                r#"{"title":"One","date":"2024-02-01","text":"Lazarus Group used 45.77.12.9 against an exchange."}"#,
+                "\n",
+                r#"{"title":"Two","date":"2024-02-02","text":"APT29 phished diplomats from 185.220.101.4."}"#,
+                "\n"
+            ),
+        );
+        env.ok(&["index", "--quiet", "reports"]);
+    };
+    let (here, there) = (Env::new(), Env::new());
+    write(&here);
+    write(&there);
+    assert_ne!(here.dir.path(), there.dir.path());
+    let (a, v) = export(&here, &[]);
+    let (b, _) = export(&there, &[]);
+    assert!(a == b, "the bundle depends on the collection's path");
+    let reports: BTreeSet<&str> = v["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "report")
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reports,
+        BTreeSet::from(["APT28 phishing notes", "One", "Two"])
+    );
+}

@@ -438,7 +438,6 @@ pub fn bundle(docs: &[ReportDoc], kb: &Kb) -> (Bundle, Omitted) {
             omitted.empty_reports += 1;
             continue;
         }
-        let key = d.url.clone().unwrap_or_else(|| d.path.clone());
         let name = if d.title.trim().is_empty() {
             std::path::Path::new(&d.path)
                 .file_name()
@@ -458,7 +457,7 @@ pub fn bundle(docs: &[ReportDoc], kb: &Kb) -> (Bundle, Omitted) {
         reports.push((
             6,
             Object::Report {
-                common: Span::at(t).common(object_id("report", &key)),
+                common: Span::at(t).common(object_id("report", &d.identity)),
                 name,
                 description: d.description.clone(),
                 report_types: vec!["threat-report"],
@@ -476,7 +475,7 @@ pub fn bundle(docs: &[ReportDoc], kb: &Kb) -> (Bundle, Omitted) {
         .collect();
     objects.extend(reports);
     objects.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id().cmp(b.1.id())));
-    // Two files with the same URL are one report.
+    // Two files with the same URL (or the same text) are one report.
     objects.dedup_by(|a, b| a.1.id() == b.1.id());
     let objects: Vec<Object> = objects.into_iter().map(|(_, o)| o).collect();
     let ids: Vec<&str> = objects.iter().map(Object::id).collect();
@@ -596,6 +595,7 @@ mod tests {
     fn doc(date: Option<&str>, actors: &[&str]) -> ReportDoc {
         ReportDoc {
             path: "/r/a.txt".into(),
+            identity: "https://vendor.example/a".into(),
             title: "A report".into(),
             url: Some("https://vendor.example/a".into()),
             date: date.map(|d| d.parse().unwrap()),
