@@ -439,6 +439,12 @@ fn realignment(s: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The byte range of the word before a potential sentence end.
+type WordSpan = (usize, usize);
+/// A potential sentence end: (start, end, end of the token after, start of
+/// the next token when white space came first).
+type EndMatch = (usize, usize, usize, Option<usize>);
+
 /// `_match_potential_end_contexts`: every `.`, `?` or `!` followed by a
 /// non-word character or by white space and a token, as (end of the
 /// punctuation, start of the next token when white space came first, the
@@ -478,7 +484,7 @@ fn potential_ends(text: &str) -> Vec<(usize, Option<usize>, String)> {
         matches.push((i, end, end + ws + tok, Some(end + ws)));
     }
     let mut out = Vec::new();
-    let mut prev: Option<((usize, usize), (usize, usize, usize, Option<usize>))> = None;
+    let mut prev: Option<(WordSpan, EndMatch)> = None;
     for m in matches {
         let (start, ..) = m;
         let (prev_start, prev_stop) = prev.map_or((0, 0), |p| p.0);
