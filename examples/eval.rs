@@ -28,10 +28,16 @@
 //!   test pages: word 4-gram shingle precision/recall (the article-extraction
 //!   benchmark's metric, on lowercased `\w+` tokens, shingles as sets), title
 //!   exact-match rate, date accuracy and pages per second.
+//! - **G. Main content on WCEB subsets** (`--wceb`, only this part):
+//!   `main-content-wceb/` (cleaneval, cleanportaleval, dragnet, readability;
+//!   see its SOURCE.md). Per subset, ROUGE-LSum as WCEB defines it (Punkt
+//!   sentences, white-space tokens, summary-level LCS; mean of per-page P, R
+//!   and F1, `support/rouge_lsum.rs`) and the shingle score of part D, plus
+//!   pages per second; dragnet also with the truth's comment section cut off.
 //!
 //! ```text
 //! cargo run --release --example eval -- [--split train|dev|test|none|all[,..]]
-//!     [--misses] [--readability] [--dump DIR] [--data DIR] [--judged-only]
+//!     [--misses] [--readability] [--wceb] [--dump DIR] [--data DIR] [--judged-only]
 //! ```
 
 use anyhow::{bail, Context, Result};
@@ -47,6 +53,9 @@ use threatdex::extract::{entities, entities_in_text};
 use threatdex::ingest::{article_from_bytes, source_kind};
 use threatdex::kb::{Kb, Resolved, Target};
 use threatdex::model::{Article, SourceKind};
+
+#[path = "support/rouge_lsum.rs"]
+mod rouge_lsum;
 
 /// The AnnoCTR splits, in report order.
 const SPLITS: [&str; 4] = ["train", "dev", "test", "none"];
@@ -131,8 +140,11 @@ struct Args {
     splits: BTreeSet<String>,
     misses: bool,
     readability: bool,
+    /// Part F only: main content on the WCEB subsets.
+    wceb: bool,
     data: PathBuf,
-    /// Where `--readability` writes each page's extracted and expected text.
+    /// Where `--readability` writes each page's extracted and expected text
+    /// (with `--wceb`: each page's extracted text and a per-page score table).
     dump: Option<PathBuf>,
     /// Run only part F (the hand-judged sample).
     judged_only: bool,
@@ -143,6 +155,7 @@ fn parse_args() -> Result<Args> {
         splits: SPLITS.iter().map(|s| s.to_string()).collect(),
         misses: false,
         readability: false,
+        wceb: false,
         data: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
         dump: None,
         judged_only: false,
@@ -166,6 +179,7 @@ fn parse_args() -> Result<Args> {
             "--misses" => args.misses = true,
             "--readability" => args.readability = true,
             "--judged-only" => args.judged_only = true,
+            "--wceb" => args.wceb = true,
             "--dump" => {
                 args.dump = Some(PathBuf::from(
                     it.next().context("--dump needs a directory")?,
@@ -176,7 +190,7 @@ fn parse_args() -> Result<Args> {
             "-h" | "--help" => {
                 println!(
                     "usage: eval [--split train|dev|test|none|all[,..]] [--misses] \
-                     [--readability] [--dump DIR] [--data DIR] [--judged-only]\n\
+                     [--readability] [--wceb] [--dump DIR] [--data DIR] [--judged-only]\n\
                      --dump DIR writes each readability page's extracted and expected text"
                 );
                 std::process::exit(0);
@@ -195,6 +209,9 @@ fn main() -> Result<()> {
             args.data.display()
         );
         return Ok(());
+    }
+    if args.wceb {
+        return wceb_report(&args);
     }
     let kb = Kb::builtin()?;
     if args.judged_only {
@@ -1220,5 +1237,156 @@ fn judged_report(kb: &Kb, args: &Args) -> Result<()> {
         }
     }
     println!();
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// G. Main content on the WCEB subsets
+// ---------------------------------------------------------------------------
+
+/// The line dragnet's truth puts between an article and its comments.
+const DRAGNET_COMMENTS: &str = "!@#$%^&*()  COMMENTS";
+
+/// A CleanEval page without its wrapper (`<text id=… title=…>` on the first
+/// line, `</text>` at the end), which WCEB strips before extraction.
+fn strip_cleaneval_wrapper(bytes: &[u8]) -> &[u8] {
+    let mut b = bytes;
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(0);
+    if b[start..].starts_with(b"<text") {
+        if let Some(gt) = b[start..].iter().position(|&c| c == b'>') {
+            b = &b[start + gt + 1..];
+        }
+    }
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |e| e + 1);
+    let trimmed = &b[..end];
+    trimmed.strip_suffix(b"</text>".as_slice()).unwrap_or(b)
+}
+
+/// One subset's sums.
+#[derive(Default)]
+struct WcebRow {
+    pages: usize,
+    rouge: (f64, f64, f64),
+    shingles: Vec<PageScore>,
+    seconds: f64,
+}
+
+impl WcebRow {
+    fn print(&self, name: &str) {
+        let n = self.pages.max(1) as f64;
+        let ps: Vec<f64> = self
+            .shingles
+            .iter()
+            .filter_map(PageScore::precision)
+            .collect();
+        let rs: Vec<f64> = self.shingles.iter().filter_map(PageScore::recall).collect();
+        let p = ps.iter().sum::<f64>() / ps.len().max(1) as f64;
+        let r = rs.iter().sum::<f64>() / rs.len().max(1) as f64;
+        println!(
+            "  {name:<26} {:>5}   {}  {}  {}    {}  {}  {}   {:>6.0}",
+            self.pages,
+            fmt3(self.rouge.0 / n),
+            fmt3(self.rouge.1 / n),
+            fmt3(self.rouge.2 / n),
+            fmt3(p),
+            fmt3(r),
+            fmt3(f1(p, r)),
+            self.pages as f64 / self.seconds.max(1e-9)
+        );
+    }
+}
+
+fn wceb_report(args: &Args) -> Result<()> {
+    println!("== F. Main content on WCEB subsets ==\n");
+    let root = args.data.join("main-content-wceb");
+    if !root.is_dir() {
+        println!("  note: {} not found; skipped.\n", root.display());
+        return Ok(());
+    }
+    let punkt = rouge_lsum::Punkt::load(&root.join("punkt/punkt_english.json"))?;
+    let word = Regex::new(r"\w+").unwrap();
+    println!(
+        "  {:<26} {:>5}   {:>5}  {:>5}  {:>5}    {:>5}  {:>5}  {:>5}   {:>6}",
+        "subset", "pages", "R-P", "R-R", "R-F1", "sh-P", "sh-R", "sh-F1", "pages/s"
+    );
+    let mut all = WcebRow::default();
+    let mut dump_rows = String::new();
+    for subset in ["cleaneval", "cleanportaleval", "dragnet", "readability"] {
+        let dir = root.join(subset);
+        let mut pages: Vec<PathBuf> = match std::fs::read_dir(dir.join("html")) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "html"))
+                .collect(),
+            Err(_) => continue,
+        };
+        pages.sort();
+        let mut row = WcebRow::default();
+        let mut no_comments = WcebRow::default();
+        for page in &pages {
+            let Some(id) = page.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            let Ok(truth) = std::fs::read_to_string(dir.join("truth").join(format!("{id}.txt")))
+            else {
+                continue;
+            };
+            let bytes = std::fs::read(page)?;
+            let html = if subset.starts_with("clean") {
+                strip_cleaneval_wrapper(&bytes)
+            } else {
+                &bytes
+            };
+            let t0 = Instant::now();
+            let article = article_from_bytes(html, SourceKind::Html).unwrap_or_default();
+            let took = t0.elapsed().as_secs_f64();
+            let score = |row: &mut WcebRow, truth: &str| {
+                let (p, r, f) = rouge_lsum::rouge_lsum(&punkt, truth, &article.text);
+                row.pages += 1;
+                row.rouge.0 += p;
+                row.rouge.1 += r;
+                row.rouge.2 += f;
+                row.seconds += took;
+                let ours = shingles(&article.text, &word);
+                let gold = shingles(truth, &word);
+                let tp = ours.intersection(&gold).count();
+                row.shingles.push(PageScore {
+                    name: id.to_string(),
+                    tp,
+                    fp: ours.len() - tp,
+                    fn_: gold.len() - tp,
+                });
+            };
+            score(&mut row, &truth);
+            score(&mut all, &truth);
+            if let Some(out) = &args.dump {
+                let out = out.join(subset);
+                std::fs::create_dir_all(&out)?;
+                std::fs::write(out.join(format!("{id}.ours.txt")), &article.text)?;
+                let (p, r, f) = rouge_lsum::rouge_lsum(&punkt, &truth, &article.text);
+                dump_rows.push_str(&format!("{subset}\t{id}\t{p:.6}\t{r:.6}\t{f:.6}\n"));
+            }
+            if subset == "dragnet" {
+                let article_only = truth.split(DRAGNET_COMMENTS).next().unwrap_or("");
+                score(&mut no_comments, article_only);
+            }
+        }
+        row.print(subset);
+        if subset == "dragnet" {
+            no_comments.print("dragnet, truth w/o comments");
+        }
+    }
+    all.print("all pages");
+    if let Some(out) = &args.dump {
+        std::fs::write(out.join("rouge-lsum.tsv"), &dump_rows)?;
+    }
+    println!(
+        "\n  R-: ROUGE-LSum, mean of per-page P, R, F1 (WCEB). sh-: word 4-gram shingles\n  \
+         (sets of lowercased \\w+ tokens, as part D): mean P, mean R, F1 of the two.\n  \
+         pages/s: article_from_bytes (decode + extraction) alone, one thread.\n"
+    );
     Ok(())
 }
