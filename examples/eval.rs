@@ -1300,7 +1300,7 @@ impl WcebRow {
 }
 
 fn wceb_report(args: &Args) -> Result<()> {
-    println!("== F. Main content on WCEB subsets ==\n");
+    println!("== G. Main content on WCEB subsets ==\n");
     let root = args.data.join("main-content-wceb");
     if !root.is_dir() {
         println!("  note: {} not found; skipped.\n", root.display());

@@ -8,8 +8,8 @@
 use super::super::dom::{self, Dom, NodeData, NodeId};
 use super::signals::{
     read_attrs, Role, RM_BOILER, RM_CLASS, RM_COMMENT, RM_HIDDEN, RM_LAYOUT, S_AUTHOR, S_BYLINE,
-    S_HASH_LINK, S_INHERITED, S_IN_ARTICLE, S_IN_FIGURE, S_IN_LINK, S_IN_PRE, S_MARK_ARTICLE,
-    S_MARK_BODY, S_MARK_MAIN, S_POSITIVE, S_REL_TAG, S_SIDEBARISH,
+    S_CAPTION, S_HASH_LINK, S_INHERITED, S_IN_ARTICLE, S_IN_FIGURE, S_IN_LINK, S_IN_PRE,
+    S_MARK_ARTICLE, S_MARK_BODY, S_MARK_MAIN, S_POSITIVE, S_REL_TAG, S_SIDEBARISH,
 };
 use super::tags::{classify_tag, Kind, Tag};
 
@@ -315,7 +315,15 @@ pub(super) fn build_arena(dom: Dom) -> Arena {
                 if class_info.author || a.rel_author || a.itemprop_author {
                     signals |= S_AUTHOR;
                 }
-                if tag == Tag::A {
+                if class_info.caption || tag == Tag::Figcaption {
+                    signals |= S_CAPTION;
+                }
+                // Only an <a> with an href is a link. A named anchor is
+                // often left open ("<a name=top>", or "<a name=x/>", whose
+                // slash HTML ignores), and the parser then wraps the rest
+                // of the page in it: counting that as link text would make
+                // the whole article read as a link list.
+                if tag == Tag::A && a.has_href {
                     if a.rel_tag {
                         signals |= S_REL_TAG;
                     }

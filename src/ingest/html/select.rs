@@ -591,4 +591,24 @@ mod tests {
         );
         assert!(!d.text.contains("Menu entry"), "{}", d.text);
     }
+
+    #[test]
+    fn an_anchor_left_open_does_not_make_the_article_a_link_list() {
+        // "<a name=top/>": HTML ignores the slash, so the anchor wraps the
+        // rest of the page. Without an href it is not a link.
+        let links: String = (0..12)
+            .map(|i| format!("<li><a href=\"/p{i}\">Menu entry number {i}</a></li>"))
+            .collect();
+        let body = format!(
+            "<a name=\"top\"/><table><tr><td><ul>{links}</ul></td>\
+             <td><font>{P1}{P2}{P3}</font></td></tr></table>"
+        );
+        let d = extract_html(&page("", &body));
+        assert!(
+            d.text.contains("spear-phishing") && d.text.contains("reset credentials"),
+            "{}",
+            d.text
+        );
+        assert!(!d.text.contains("Menu entry"), "{}", d.text);
+    }
 }

@@ -30,6 +30,7 @@ pub(super) const S_SIDEBARISH: u16 = 512; // nav/aside/sidebar/comment: never a 
 pub(super) const S_IN_PRE: u16 = 1024; // inside <pre>/<code>: never cleaned away
 pub(super) const S_IN_FIGURE: u16 = 2048; // inside <figure>: image wrappers are fine there
 pub(super) const S_IN_ARTICLE: u16 = 4096; // inside <article> or an article-body marker
+pub(super) const S_CAPTION: u16 = 8192; // <figcaption>, class caption/credit: a picture's caption
 /// Signals inherited by descendants.
 pub(super) const S_INHERITED: u16 =
     S_IN_LINK | S_HASH_LINK | S_SIDEBARISH | S_IN_PRE | S_IN_FIGURE | S_IN_ARTICLE;
@@ -58,6 +59,8 @@ pub(super) struct ClassInfo {
     pub(super) byline: bool,
     /// An author word.
     pub(super) author: bool,
+    /// A caption or picture-credit word.
+    pub(super) caption: bool,
     /// Readability's class weight: +25 per positive attribute, -25 per
     /// negative one.
     pub(super) weight: i32,
@@ -82,6 +85,8 @@ enum Word {
     /// Metadata-ish (dates, bylines): not removed, but read for the date.
     Byline,
     Author,
+    /// A picture's caption or credit line.
+    Caption,
 }
 
 /// Classifies one lowercased word of a class or id.
@@ -118,6 +123,8 @@ fn classify_word(w: &str) -> Word {
         "byline" | "dateline" | "date" | "dates" | "posted" | "published" | "pubdate"
         | "timestamp" | "time" | "entrydate" | "postdate" | "postmeta" | "entrymeta" => Byline,
         "author" | "authors" | "writtenby" => Author,
+        "caption" | "captions" | "figcaption" | "credit" | "credits" | "photocredit"
+        | "imagecredit" | "imagecaption" | "photocaption" => Caption,
         _ => None,
     }
 }
@@ -267,6 +274,7 @@ fn analyze_class(value: &str, class_info: &mut ClassInfo) {
             Word::Hidden => neg = true,
             Word::Byline => class_info.byline = true,
             Word::Author => class_info.author = true,
+            Word::Caption => class_info.caption = true,
             Word::None => {}
         };
         kinds(compound);
@@ -339,6 +347,9 @@ pub(super) struct Attrs {
     pub(super) rel_author: bool,
     pub(super) rel_canonical: bool,
     pub(super) href_hash: bool,
+    /// The element has an `href`: an `<a>` without one is an anchor
+    /// (`<a name="top">`), not a link.
+    pub(super) has_href: bool,
     pub(super) pubdate: bool,
     pub(super) hidden: bool,
     pub(super) aria_hidden: bool,
@@ -418,6 +429,7 @@ pub(super) fn read_attrs(dom: &Dom, id: NodeId, want_meta: bool) -> Attrs {
                 a.rel_canonical = has_word_ci(v, "canonical");
             }
             "href" => {
+                a.has_href = true;
                 a.href_hash = v.starts_with('#');
                 if want_meta {
                     a.href = Some(v.trim().to_string());

@@ -36,6 +36,8 @@ pub(super) enum Tag {
     Fieldset,
     Time,
     Address,
+    /// `<figcaption>`.
+    Figcaption,
     /// `<br>`: a line break inside a block (a block for scoring).
     Br,
     Body,
@@ -114,10 +116,9 @@ pub(super) fn classify_tag(name: &str) -> Kind {
         "body" => Keep(Tag::Body),
         "html" => Keep(Tag::Html),
         "head" => Keep(Tag::Head),
-        "tr" | "tbody" | "thead" | "tfoot" | "caption" | "figcaption" | "center" | "details"
-        | "summary" | "hr" | "ruby" | "menu" | "dialog" | "hgroup" | "colgroup" => {
-            Keep(Tag::OtherBlock)
-        }
+        "figcaption" => Keep(Tag::Figcaption),
+        "tr" | "tbody" | "thead" | "tfoot" | "caption" | "center" | "details" | "summary"
+        | "hr" | "ruby" | "menu" | "dialog" | "hgroup" | "colgroup" => Keep(Tag::OtherBlock),
         "script" => Script,
         "meta" => Meta,
         "link" => Link,
@@ -143,7 +144,7 @@ mod tests {
         assert!(matches!(classify_tag("h3"), Kind::Keep(Tag::H(3))));
         assert!(matches!(
             classify_tag("figcaption"),
-            Kind::Keep(Tag::OtherBlock)
+            Kind::Keep(Tag::Figcaption)
         ));
         assert!(matches!(classify_tag("span"), Kind::Keep(Tag::Other)));
         assert!(matches!(classify_tag("style"), Kind::Drop));
