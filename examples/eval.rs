@@ -33,18 +33,23 @@
 //!   see its SOURCE.md). Per subset, ROUGE-LSum as WCEB defines it (Punkt
 //!   sentences, white-space tokens, summary-level LCS; mean of per-page P, R
 //!   and F1, `support/rouge_lsum.rs`) and the shingle score of part D, plus
-//!   pages per second; dragnet also with the truth's comment section cut off.
+//!   pages per second; dragnet also with the truth's comment section cut off,
+//!   and a line for `readability-pages/` (truth: part D's expected text).
+//!   With `--texts DIR`, the texts are not extracted here but read from the
+//!   output of `eval/compare` (`DIR/<extractor>/<subset>/<page_id>.txt` and
+//!   `seconds.tsv`): one table per extractor.
 //!
 //! ```text
 //! cargo run --release --example eval -- [--split train|dev|test|none|all[,..]]
-//!     [--misses] [--readability] [--wceb] [--dump DIR] [--data DIR] [--judged-only]
+//!     [--misses] [--readability] [--wceb [--texts DIR]] [--dump DIR] [--data DIR]
+//!     [--judged-only]
 //! ```
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use regex::Regex;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -146,6 +151,9 @@ struct Args {
     /// Where `--readability` writes each page's extracted and expected text
     /// (with `--wceb`: each page's extracted text and a per-page score table).
     dump: Option<PathBuf>,
+    /// With `--wceb`: read each extractor's texts from this folder (written
+    /// by `eval/compare`) instead of running threatdex.
+    texts: Option<PathBuf>,
     /// Run only part F (the hand-judged sample).
     judged_only: bool,
 }
@@ -158,6 +166,7 @@ fn parse_args() -> Result<Args> {
         wceb: false,
         data: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
         dump: None,
+        texts: None,
         judged_only: false,
     };
     let mut it = std::env::args().skip(1);
@@ -187,11 +196,19 @@ fn parse_args() -> Result<Args> {
                 args.readability = true;
             }
             "--data" => args.data = PathBuf::from(it.next().context("--data needs a directory")?),
+            "--texts" => {
+                args.texts = Some(PathBuf::from(
+                    it.next().context("--texts needs a directory")?,
+                ));
+                args.wceb = true;
+            }
             "-h" | "--help" => {
                 println!(
                     "usage: eval [--split train|dev|test|none|all[,..]] [--misses] \
-                     [--readability] [--wceb] [--dump DIR] [--data DIR] [--judged-only]\n\
-                     --dump DIR writes each readability page's extracted and expected text"
+                     [--readability] [--wceb [--texts DIR]] [--dump DIR] [--data DIR] \
+                     [--judged-only]\n\
+                     --dump DIR writes each readability page's extracted and expected text\n\
+                     --texts DIR scores eval/compare's stored texts per extractor (part G)"
                 );
                 std::process::exit(0);
             }
@@ -1275,6 +1292,26 @@ struct WcebRow {
 }
 
 impl WcebRow {
+    /// Adds one page: its extracted `text` scored against `truth`, and the
+    /// seconds its extraction took.
+    fn add(&mut self, m: &WcebMetric, id: &str, truth: &str, text: &str, seconds: f64) {
+        let (p, r, f) = rouge_lsum::rouge_lsum(&m.punkt, truth, text);
+        self.pages += 1;
+        self.rouge.0 += p;
+        self.rouge.1 += r;
+        self.rouge.2 += f;
+        self.seconds += seconds;
+        let ours = shingles(text, &m.word);
+        let gold = shingles(truth, &m.word);
+        let tp = ours.intersection(&gold).count();
+        self.shingles.push(PageScore {
+            name: id.to_string(),
+            tp,
+            fp: ours.len() - tp,
+            fn_: gold.len() - tp,
+        });
+    }
+
     fn print(&self, name: &str) {
         let n = self.pages.max(1) as f64;
         let ps: Vec<f64> = self
@@ -1299,6 +1336,67 @@ impl WcebRow {
     }
 }
 
+/// What part G scores with: the Punkt model and the shingles' word pattern.
+struct WcebMetric {
+    punkt: rouge_lsum::Punkt,
+    word: Regex,
+}
+
+/// Where part G's page texts come from: threatdex, run here and timed, or
+/// one extractor's texts and times as `eval/compare` stored them
+/// (`--texts DIR`: `DIR/<extractor>/<subset>/<page_id>.txt`, `seconds.tsv`).
+enum PageTexts {
+    Threatdex,
+    Stored {
+        dir: PathBuf,
+        seconds: HashMap<String, f64>,
+    },
+}
+
+impl PageTexts {
+    /// The texts of one subset: `stored` is `DIR/<extractor>`, if any. None
+    /// if that extractor has no folder for the subset.
+    fn for_subset(stored: Option<&Path>, subset: &str) -> Result<Option<Self>> {
+        let Some(dir) = stored else {
+            return Ok(Some(Self::Threatdex));
+        };
+        let dir = dir.join(subset);
+        let tsv = dir.join("seconds.tsv");
+        if !tsv.is_file() {
+            return Ok(None);
+        }
+        let seconds = std::fs::read_to_string(&tsv)
+            .with_context(|| format!("reading {}", tsv.display()))?
+            .lines()
+            .filter_map(|l| {
+                let (id, s) = l.split_once('\t')?;
+                Some((id.to_string(), s.trim().parse().ok()?))
+            })
+            .collect();
+        Ok(Some(Self::Stored { dir, seconds }))
+    }
+
+    /// A page's main-content text and the seconds its extraction took.
+    fn text(&self, id: &str, html: &[u8]) -> Result<(String, f64)> {
+        match self {
+            Self::Threatdex => {
+                let t0 = Instant::now();
+                let article = article_from_bytes(html, SourceKind::Html).unwrap_or_default();
+                Ok((article.text, t0.elapsed().as_secs_f64()))
+            }
+            Self::Stored { dir, seconds } => {
+                let path = dir.join(format!("{id}.txt"));
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                let took = *seconds
+                    .get(id)
+                    .with_context(|| format!("no time for {id} in {}", dir.display()))?;
+                Ok((text, took))
+            }
+        }
+    }
+}
+
 fn wceb_report(args: &Args) -> Result<()> {
     println!("== G. Main content on WCEB subsets ==\n");
     let root = args.data.join("main-content-wceb");
@@ -1306,12 +1404,64 @@ fn wceb_report(args: &Args) -> Result<()> {
         println!("  note: {} not found; skipped.\n", root.display());
         return Ok(());
     }
-    let punkt = rouge_lsum::Punkt::load(&root.join("punkt/punkt_english.json"))?;
-    let word = Regex::new(r"\w+").unwrap();
+    let metric = WcebMetric {
+        punkt: rouge_lsum::Punkt::load(&root.join("punkt/punkt_english.json"))?,
+        word: Regex::new(r"\w+").unwrap(),
+    };
+    // (name, stored texts): threatdex run here, or every extractor folder.
+    let extractors: Vec<(String, Option<PathBuf>)> = match &args.texts {
+        None => vec![("threatdex".to_string(), None)],
+        Some(dir) => {
+            let mut v: Vec<(String, Option<PathBuf>)> = std::fs::read_dir(dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .map(|p| {
+                    (
+                        p.file_name().unwrap().to_string_lossy().into_owned(),
+                        Some(p),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    for (name, stored) in &extractors {
+        if args.texts.is_some() {
+            println!("  [{name}]");
+        }
+        println!(
+            "  {:<26} {:>5}   {:>5}  {:>5}  {:>5}    {:>5}  {:>5}  {:>5}   {:>6}",
+            "subset", "pages", "R-P", "R-R", "R-F1", "sh-P", "sh-R", "sh-F1", "pages/s"
+        );
+        let dump = match (&args.dump, &args.texts) {
+            (Some(out), Some(_)) => Some(out.join(name)),
+            (out, None) => out.clone(),
+            (None, _) => None,
+        };
+        wceb_table(args, &root, &metric, stored.as_deref(), dump.as_deref())?;
+        println!();
+    }
     println!(
-        "  {:<26} {:>5}   {:>5}  {:>5}  {:>5}    {:>5}  {:>5}  {:>5}   {:>6}",
-        "subset", "pages", "R-P", "R-R", "R-F1", "sh-P", "sh-R", "sh-F1", "pages/s"
+        "  R-: ROUGE-LSum, mean of per-page P, R, F1 (WCEB). sh-: word 4-gram shingles\n  \
+         (sets of lowercased \\w+ tokens, as part D): mean P, mean R, F1 of the two.\n  \
+         pages/s: the extraction call alone, one thread (threatdex: article_from_bytes,\n  \
+         decode + extraction; with --texts, the times eval/compare recorded).\n  \
+         readability-pages (D): part D's pages and expected text, not in \"all pages\".\n"
     );
+    Ok(())
+}
+
+/// Part G's table for one extractor: a line per WCEB subset, dragnet without
+/// its comments, all pages, and the Readability pages of part D.
+fn wceb_table(
+    args: &Args,
+    root: &Path,
+    metric: &WcebMetric,
+    stored: Option<&Path>,
+    dump: Option<&Path>,
+) -> Result<()> {
     let mut all = WcebRow::default();
     let mut dump_rows = String::new();
     for subset in ["cleaneval", "cleanportaleval", "dragnet", "readability"] {
@@ -1324,6 +1474,10 @@ fn wceb_report(args: &Args) -> Result<()> {
             Err(_) => continue,
         };
         pages.sort();
+        let Some(texts) = PageTexts::for_subset(stored, subset)? else {
+            println!("  {subset:<26} (no texts)");
+            continue;
+        };
         let mut row = WcebRow::default();
         let mut no_comments = WcebRow::default();
         for page in &pages {
@@ -1340,38 +1494,19 @@ fn wceb_report(args: &Args) -> Result<()> {
             } else {
                 &bytes
             };
-            let t0 = Instant::now();
-            let article = article_from_bytes(html, SourceKind::Html).unwrap_or_default();
-            let took = t0.elapsed().as_secs_f64();
-            let score = |row: &mut WcebRow, truth: &str| {
-                let (p, r, f) = rouge_lsum::rouge_lsum(&punkt, truth, &article.text);
-                row.pages += 1;
-                row.rouge.0 += p;
-                row.rouge.1 += r;
-                row.rouge.2 += f;
-                row.seconds += took;
-                let ours = shingles(&article.text, &word);
-                let gold = shingles(truth, &word);
-                let tp = ours.intersection(&gold).count();
-                row.shingles.push(PageScore {
-                    name: id.to_string(),
-                    tp,
-                    fp: ours.len() - tp,
-                    fn_: gold.len() - tp,
-                });
-            };
-            score(&mut row, &truth);
-            score(&mut all, &truth);
-            if let Some(out) = &args.dump {
+            let (text, took) = texts.text(id, html)?;
+            row.add(metric, id, &truth, &text, took);
+            all.add(metric, id, &truth, &text, took);
+            if let Some(out) = dump {
                 let out = out.join(subset);
                 std::fs::create_dir_all(&out)?;
-                std::fs::write(out.join(format!("{id}.ours.txt")), &article.text)?;
-                let (p, r, f) = rouge_lsum::rouge_lsum(&punkt, &truth, &article.text);
+                std::fs::write(out.join(format!("{id}.ours.txt")), &text)?;
+                let (p, r, f) = rouge_lsum::rouge_lsum(&metric.punkt, &truth, &text);
                 dump_rows.push_str(&format!("{subset}\t{id}\t{p:.6}\t{r:.6}\t{f:.6}\n"));
             }
             if subset == "dragnet" {
                 let article_only = truth.split(DRAGNET_COMMENTS).next().unwrap_or("");
-                score(&mut no_comments, article_only);
+                no_comments.add(metric, id, article_only, &text, took);
             }
         }
         row.print(subset);
@@ -1380,13 +1515,30 @@ fn wceb_report(args: &Args) -> Result<()> {
         }
     }
     all.print("all pages");
-    if let Some(out) = &args.dump {
+    if let Some(out) = dump {
+        std::fs::create_dir_all(out)?;
         std::fs::write(out.join("rouge-lsum.tsv"), &dump_rows)?;
     }
-    println!(
-        "\n  R-: ROUGE-LSum, mean of per-page P, R, F1 (WCEB). sh-: word 4-gram shingles\n  \
-         (sets of lowercased \\w+ tokens, as part D): mean P, mean R, F1 of the two.\n  \
-         pages/s: article_from_bytes (decode + extraction) alone, one thread.\n"
-    );
+    let dir = args.data.join("readability-pages/pages");
+    let Some(texts) = PageTexts::for_subset(stored, "readability-pages")? else {
+        return Ok(());
+    };
+    let mut names: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("source.html").is_file())
+            .collect(),
+        Err(_) => return Ok(()),
+    };
+    names.sort();
+    let mut row = WcebRow::default();
+    for page in &names {
+        let name = page.file_name().unwrap().to_string_lossy();
+        let html = std::fs::read(page.join("source.html"))?;
+        let truth = html_text(&std::fs::read(page.join("expected.html")).unwrap_or_default());
+        let (text, took) = texts.text(&name, &html)?;
+        row.add(metric, &name, &truth, &text, took);
+    }
+    row.print("readability-pages (D)");
     Ok(())
 }
