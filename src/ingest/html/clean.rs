@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::arena::{subtree_text, Arena, Node};
+use super::arena::{Arena, Node};
 use super::select::Choice;
 use super::signals::{S_AUTHOR, S_BYLINE, S_CAPTION, S_IN_FIGURE, S_IN_LINK, S_IN_PRE};
-use super::stats::{aggregate, excluded_nodes, SubtreeStats};
+use super::stats::{aggregate, SubtreeStats};
 use super::tags::Tag;
 
 /// The final content: what the text writer writes and where the metadata
@@ -206,7 +206,6 @@ fn drop_furniture_lines(
     removed: &mut [bool],
     stats: &[SubtreeStats],
 ) {
-    let mut excluded: Option<Vec<bool>> = None;
     for &root in roots {
         let end = arena.nodes[root as usize].end;
         let mut i = root + 1;
@@ -232,38 +231,55 @@ fn drop_furniture_lines(
                     | Tag::Dd
             );
             // All the block's text is its own run of inline text.
-            let leaf = a.inline_text == a.text;
+            let leaf = block && a.inline_text == a.text && a.text > 0;
             let caption = node.signals & S_CAPTION != 0 && a.text <= CREDIT_MAX_CHARS;
-            let byline = block
-                && node.signals & (S_BYLINE | S_AUTHOR) != 0
-                && a.text <= BYLINE_MAX_CHARS
-                && leaf;
-            let line = block && leaf && a.text > 0 && a.text <= COOKIE_MAX_CHARS;
-            if a.text == 0 || !(caption || byline || line) {
+            let byline =
+                leaf && node.signals & (S_BYLINE | S_AUTHOR) != 0 && a.text <= BYLINE_MAX_CHARS;
+            let short = leaf && a.text <= LINE_MAX_CHARS;
+            // Only blocks that say "cookie" pay for the notice regex.
+            let cookie = leaf
+                && a.text <= COOKIE_MAX_CHARS
+                && text_nodes(arena, i, removed)
+                    .any(|t| memchr::memmem::find(t.as_bytes(), b"ookie").is_some());
+            if a.text == 0 || !(caption || byline || short || cookie) {
                 i += 1;
                 continue;
             }
-            let excl = excluded.get_or_insert_with(|| excluded_nodes(arena, removed));
-            let text = subtree_text(arena, i, Some(excl));
-            let furniture = (caption && PICTURE_CREDIT.is_match(&text))
-                || byline
-                || (a.text <= LINE_MAX_CHARS
-                    && text.split_whitespace().count() <= LINE_MAX_WORDS
-                    && (FURNITURE_LINE.is_match(&text) || BYLINE_LINE.is_match(&text)))
-                || COOKIE_NOTICE.is_match(&text);
+            let furniture = byline || {
+                let text: String = text_nodes(arena, i, removed).collect();
+                let text = text.trim();
+                (caption && PICTURE_CREDIT.is_match(text))
+                    || (short
+                        && text.split_whitespace().count() <= LINE_MAX_WORDS
+                        && (FURNITURE_LINE.is_match(text) || BYLINE_LINE.is_match(text)))
+                    || (cookie && COOKIE_NOTICE.is_match(text))
+            };
             if furniture {
                 removed[ix] = true;
-                if let Some(e) = excluded.as_mut() {
-                    for x in &mut e[ix..node.end as usize] {
-                        *x = true;
-                    }
-                }
                 i = node.end;
             } else {
                 i += 1;
             }
         }
     }
+}
+
+/// The text nodes of element `i`'s subtree outside removed elements, in
+/// page order.
+fn text_nodes<'a>(arena: &'a Arena, i: u32, removed: &'a [bool]) -> impl Iterator<Item = &'a str> {
+    let end = arena.nodes[i as usize].end;
+    let mut j = i + 1;
+    std::iter::from_fn(move || {
+        while j < end {
+            let node = &arena.nodes[j as usize];
+            if node.tag == Tag::Text {
+                j += 1;
+                return Some(&arena.text[node.text_start as usize..node.text_end as usize]);
+            }
+            j = if removed[j as usize] { node.end } else { j + 1 };
+        }
+        None
+    })
 }
 
 /// Fewest alike siblings that make a run of teasers.
@@ -281,51 +297,58 @@ const TEASER_MAX_CHARS: u32 = 700;
 /// page) and stays.
 fn drop_teaser_runs(arena: &Arena, roots: &[u32], removed: &mut [bool], stats: &[SubtreeStats]) {
     let sel_good: u32 = roots.iter().map(|&r| stats[r as usize].good).sum();
-    let excluded = excluded_nodes(arena, removed);
     let mut drop: Vec<u32> = Vec::new();
+    // (kind: div 0, article 1, section 2; class; index)
+    let mut cards: Vec<(u8, &str, u32)> = Vec::new();
     for &root in roots {
-        for p in root..arena.nodes[root as usize].end {
+        let end = arena.nodes[root as usize].end;
+        let mut p = root;
+        // Top-down over the elements left, skipping removed subtrees.
+        while p < end {
             let node = &arena.nodes[p as usize];
-            if node.tag == Tag::Text || excluded[p as usize] || node.signals & S_IN_PRE != 0 {
+            if removed[p as usize] || node.signals & S_IN_PRE != 0 {
+                p = node.end;
                 continue;
             }
-            // Element children, grouped by their tag and class.
-            let mut kids: Vec<(Tag, &str, u32)> = Vec::new();
-            let mut c = p + 1;
+            p += 1;
+            if node.tag == Tag::Text {
+                continue;
+            }
+            // Card-like element children. Lists and tables of links are
+            // content (reference lists, tables of contents): never cards.
+            cards.clear();
+            let mut c = p;
             while c < node.end {
                 let child = &arena.nodes[c as usize];
-                if child.tag != Tag::Text && !excluded[c as usize] {
-                    let class = arena.dom.attr(child.dom_node, "class").unwrap_or_default();
-                    kids.push((child.tag, class, c));
+                let kind = match child.tag {
+                    Tag::Div => Some(0),
+                    Tag::Article => Some(1),
+                    Tag::Section => Some(2),
+                    _ => None,
+                };
+                if let Some(kind) = kind.filter(|_| !removed[c as usize]) {
+                    cards.push((kind, "", c));
                 }
                 c = child.end;
             }
-            if kids.len() < TEASER_RUN {
+            if cards.len() < TEASER_RUN {
                 continue;
             }
-            let mut done = vec![false; kids.len()];
-            for k in 0..kids.len() {
-                if done[k] {
-                    continue;
-                }
-                let (tag, class, _) = kids[k];
-                let group: Vec<usize> = (k..kids.len())
-                    .filter(|&j| kids[j].0 == tag && kids[j].1 == class)
-                    .collect();
-                for &j in &group {
-                    done[j] = true;
-                }
-                // Lists and tables of links are content (reference lists,
-                // tables of contents); teasers are cards.
-                if group.len() < TEASER_RUN
-                    || !matches!(tag, Tag::Div | Tag::Article | Tag::Section)
-                {
+            for card in cards.iter_mut() {
+                card.1 = arena
+                    .dom
+                    .attr(arena.nodes[card.2 as usize].dom_node, "class")
+                    .unwrap_or_default();
+            }
+            cards.sort_unstable();
+            for group in cards.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+                if group.len() < TEASER_RUN {
                     continue;
                 }
                 let teasers: Vec<u32> = group
                     .iter()
-                    .map(|&j| kids[j].2)
-                    .filter(|&m| is_teaser(arena, m, &stats[m as usize], &excluded))
+                    .map(|card| card.2)
+                    .filter(|&m| is_teaser(arena, m, &stats[m as usize], removed))
                     .collect();
                 let good: u32 = teasers.iter().map(|&m| stats[m as usize].good).sum();
                 if teasers.len() >= TEASER_RUN
@@ -344,16 +367,22 @@ fn drop_teaser_runs(arena: &Arena, roots: &[u32], removed: &mut [bool], stats: &
 
 /// Returns true if and only if element `m` reads as a teaser: short, and
 /// its first words are a link of some length (a headline).
-fn is_teaser(arena: &Arena, m: u32, a: &SubtreeStats, excluded: &[bool]) -> bool {
+fn is_teaser(arena: &Arena, m: u32, a: &SubtreeStats, removed: &[bool]) -> bool {
     if a.text < 20 || a.text > TEASER_MAX_CHARS || a.link_tenths == 0 {
         return false;
     }
     let end = arena.nodes[m as usize].end;
     let mut link_chars = 0u32;
     let mut started = false;
-    for j in m + 1..end {
+    let mut j = m + 1;
+    while j < end {
         let node = &arena.nodes[j as usize];
-        if node.tag != Tag::Text || excluded[j as usize] || node.text_chars == 0 {
+        if node.tag != Tag::Text {
+            j = if removed[j as usize] { node.end } else { j + 1 };
+            continue;
+        }
+        j += 1;
+        if node.text_chars == 0 {
             continue;
         }
         if node.signals & S_IN_LINK == 0 {

@@ -70,6 +70,10 @@ pub struct HtmlDoc {
 /// failed and is retried with fewer removals.
 const MIN_ARTICLE_CHARS: u32 = 500;
 
+/// Below this many characters of content after both passes, the whole
+/// cleaned body is tried instead.
+const MIN_CONTENT_CHARS: u32 = 100;
+
 /// Extracts the article of an HTML page: main-content text and metadata.
 pub fn extract(html: &str) -> Article {
     let doc = extract_html(html);
@@ -104,6 +108,14 @@ pub fn extract_html(html: &str) -> HtmlDoc {
         let relaxed = choose_content(&arena, Pass { strip_class: false }, total_visible);
         if relaxed.text_len >= (selection.text_len * 3 / 2).max(selection.text_len + 200) {
             selection = relaxed;
+        }
+    }
+    if selection.text_len < MIN_CONTENT_CHARS {
+        // Next to nothing chosen: a page that is all lists or one big
+        // table. Its whole body, cleaned, says more than an empty text.
+        let page = clean::clean(&arena, select::whole_page(&arena, total_visible));
+        if page.text_len >= selection.text_len + 200 {
+            selection = page;
         }
     }
     let mut doc = HtmlDoc::default();
@@ -177,6 +189,34 @@ mod tests {
         assert_eq!(with.text, text::render(&arena, &selection));
         assert_eq!(with.title.as_deref(), Some("Headline"));
         assert!(with.date.is_some());
+    }
+
+    #[test]
+    fn a_page_of_short_rows_falls_back_to_its_cleaned_body() {
+        // A directory listing in an ASP.NET-style <form>: one short
+        // paragraph scores, the rows do not, so both passes find next to
+        // nothing; the cleaned body is the content.
+        let rows: String = (0..30)
+            .map(|i| {
+                format!("<tr><td>Shop {i}</td><td>{i} Harbour Road</td><td>Open daily</td></tr>")
+            })
+            .collect();
+        let menu: String = (0..10)
+            .map(|i| format!("<a href=\"/m{i}\">Menu {i}</a> "))
+            .collect();
+        let d = extract_html(&page(
+            "",
+            &format!(
+                "<div>{menu}</div><form><table>{rows}</table></form>\
+                 <div><p>Welcome to the directory of local shops, updated weekly.</p></div>"
+            ),
+        ));
+        assert!(
+            d.text.contains("Shop 29") && d.text.contains("12 Harbour Road"),
+            "{}",
+            d.text
+        );
+        assert!(!d.text.contains("Menu 3"), "{}", d.text);
     }
 
     #[test]

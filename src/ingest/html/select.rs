@@ -122,6 +122,21 @@ pub(super) fn select(arena: &Arena, pass: Pass, total_visible: u32) -> Choice {
     }
 }
 
+/// The last resort when both passes found next to nothing (a directory
+/// listing, a classified-ads page, a page laid out in one big table): the
+/// whole body with only hidden elements removed, for the cleaning stage to
+/// strip of link lists and form remnants (Readability's last attempt, with
+/// every flag off).
+pub(super) fn whole_page(arena: &Arena, total_visible: u32) -> Choice {
+    let (stats, removed) = remove_furniture(arena, Pass { strip_class: false }, total_visible);
+    let body = if arena.body != NO_NODE { arena.body } else { 0 };
+    Choice {
+        roots: vec![body],
+        removed,
+        stats,
+    }
+}
+
 /// Chooses among explicitly marked containers (itemprop=articleBody,
 /// entry-content …, `<article>`, `<main>`), preferring the most specific
 /// marker that still holds nearly all the prose of a broader one.
