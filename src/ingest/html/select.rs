@@ -285,10 +285,20 @@ fn score_candidates(
             continue;
         }
         let a = &stats[i];
-        if a.inline_text < 25 || matches!(node.tag, Tag::Body | Tag::Html) {
+        // A table cell counts with the whole text it holds, nested
+        // paragraphs included (as Readability scores cells): on pages laid out in
+        // tables the prose sits in cells, often split over <font>, <p> and
+        // <br> runs too short to score one by one.
+        // Its link text does not count: a cell of menu links is not prose.
+        let (text, commas) = if node.tag == Tag::Td {
+            (a.text.saturating_sub(a.link_tenths / 10), a.commas)
+        } else {
+            (a.inline_text, a.inline_commas)
+        };
+        if text < 25 || matches!(node.tag, Tag::Body | Tag::Html) {
             continue;
         }
-        let cs = 1.0 + a.inline_commas as f32 + ((a.inline_text / 100).min(3)) as f32;
+        let cs = 1.0 + commas as f32 + ((text / 100).min(3)) as f32;
         let mut p = node.parent;
         let mut level = 0u32;
         while p != NO_NODE && level < 5 {
