@@ -78,6 +78,13 @@ pub(super) struct Arena {
     pub(super) body: u32,
 }
 
+impl Arena {
+    /// The text of a text node (empty for an element).
+    pub(super) fn text_of(&self, node: &Node) -> &str {
+        &self.text[node.text_start as usize..node.text_end as usize]
+    }
+}
+
 /// A DOM node waiting on the walk's stack, with what it inherits.
 struct Frame {
     dom_node: NodeId,
@@ -446,7 +453,7 @@ pub(super) fn subtree_text(arena: &Arena, i: u32, excluded: Option<&[bool]>) -> 
     for j in i..end {
         let node = &arena.nodes[j as usize];
         if node.tag == Tag::Text && excluded.is_none_or(|e| !e[j as usize]) {
-            s.push_str(&arena.text[node.text_start as usize..node.text_end as usize]);
+            s.push_str(arena.text_of(node));
         }
         if s.len() > 4000 {
             break;

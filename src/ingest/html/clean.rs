@@ -23,7 +23,8 @@ pub(super) struct Selection {
     pub(super) furniture: Vec<bool>,
     /// Final removal decision per node (own flag; apply top-down).
     pub(super) removed: Vec<bool>,
-    /// Characters of text left in the roots after cleaning.
+    /// Characters of text left in the roots after conditional cleaning
+    /// (before the furniture-line and teaser passes).
     pub(super) text_len: u32,
 }
 
@@ -195,9 +196,9 @@ static COOKIE_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Drops the short blocks inside the chosen content that are furniture by
-/// what they are or say: picture captions and credits (not numbered figure
-/// labels), byline- and date-classed blocks, and lines worded as furniture
-/// ([`FURNITURE_LINE`], [`BYLINE_LINE`], [`COOKIE_NOTICE`]). The metadata
+/// what they are or say: picture credits ([`PICTURE_CREDIT`]; captions
+/// themselves stay), byline- and date-classed blocks, and lines worded as
+/// furniture ([`FURNITURE_LINE`], [`BYLINE_LINE`], [`COOKIE_NOTICE`]). The metadata
 /// reader still sees them (it reads dates and authors from the page, not
 /// from the cleaned selection). Runs top-down and skips removed subtrees.
 fn drop_furniture_lines(
@@ -239,14 +240,16 @@ fn drop_furniture_lines(
             // Only blocks that say "cookie" pay for the notice regex.
             let cookie = leaf
                 && a.text <= COOKIE_MAX_CHARS
-                && text_nodes(arena, i, removed)
-                    .any(|t| memchr::memmem::find(t.as_bytes(), b"ookie").is_some());
+                && kept_text_nodes(arena, i, removed)
+                    .any(|t| memchr::memmem::find(arena.text_of(t).as_bytes(), b"ookie").is_some());
             if a.text == 0 || !(caption || byline || short || cookie) {
                 i += 1;
                 continue;
             }
             let furniture = byline || {
-                let text: String = text_nodes(arena, i, removed).collect();
+                let text: String = kept_text_nodes(arena, i, removed)
+                    .map(|t| arena.text_of(t))
+                    .collect();
                 let text = text.trim();
                 (caption && PICTURE_CREDIT.is_match(text))
                     || (short
@@ -266,7 +269,11 @@ fn drop_furniture_lines(
 
 /// The text nodes of element `i`'s subtree outside removed elements, in
 /// page order.
-fn text_nodes<'a>(arena: &'a Arena, i: u32, removed: &'a [bool]) -> impl Iterator<Item = &'a str> {
+fn kept_text_nodes<'a>(
+    arena: &'a Arena,
+    i: u32,
+    removed: &'a [bool],
+) -> impl Iterator<Item = &'a Node> {
     let end = arena.nodes[i as usize].end;
     let mut j = i + 1;
     std::iter::from_fn(move || {
@@ -274,7 +281,7 @@ fn text_nodes<'a>(arena: &'a Arena, i: u32, removed: &'a [bool]) -> impl Iterato
             let node = &arena.nodes[j as usize];
             if node.tag == Tag::Text {
                 j += 1;
-                return Some(&arena.text[node.text_start as usize..node.text_end as usize]);
+                return Some(node);
             }
             j = if removed[j as usize] { node.end } else { j + 1 };
         }
@@ -371,27 +378,13 @@ fn is_teaser(arena: &Arena, m: u32, a: &SubtreeStats, removed: &[bool]) -> bool 
     if a.text < 20 || a.text > TEASER_MAX_CHARS || a.link_tenths == 0 {
         return false;
     }
-    let end = arena.nodes[m as usize].end;
-    let mut link_chars = 0u32;
-    let mut started = false;
-    let mut j = m + 1;
-    while j < end {
-        let node = &arena.nodes[j as usize];
-        if node.tag != Tag::Text {
-            j = if removed[j as usize] { node.end } else { j + 1 };
-            continue;
-        }
-        j += 1;
-        if node.text_chars == 0 {
-            continue;
-        }
-        if node.signals & S_IN_LINK == 0 {
-            break;
-        }
-        started = true;
-        link_chars += node.text_chars;
-    }
-    started && link_chars >= 15
+    // The leading run of link text.
+    let link_chars: u32 = kept_text_nodes(arena, m, removed)
+        .filter(|n| n.text_chars > 0)
+        .take_while(|n| n.signals & S_IN_LINK != 0)
+        .map(|n| n.text_chars)
+        .sum();
+    link_chars >= 15
 }
 
 /// Readability's verdict on one candidate block: returns true if and only

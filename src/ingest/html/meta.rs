@@ -272,9 +272,7 @@ fn spaced_text(arena: &Arena, i: u32) -> String {
     for j in i..arena.nodes[i as usize].end {
         let node = &arena.nodes[j as usize];
         if node.tag == Tag::Text {
-            words.extend(
-                arena.text[node.text_start as usize..node.text_end as usize].split_whitespace(),
-            );
+            words.extend(arena.text_of(node).split_whitespace());
         }
     }
     words.join(" ")

@@ -41,7 +41,7 @@ pub(super) fn render(arena: &Arena, selection: &Selection) -> String {
                     if node.space_before {
                         w.space();
                     }
-                    w.inline(&arena.text[node.text_start as usize..node.text_end as usize]);
+                    w.inline(arena.text_of(node));
                 }
                 Tag::Br => w.brk(1),
                 Tag::Pre => {
