@@ -61,6 +61,8 @@ use threatdex::model::{Article, SourceKind};
 
 #[path = "support/rouge_lsum.rs"]
 mod rouge_lsum;
+#[path = "support/wceb.rs"]
+mod wceb;
 
 /// The AnnoCTR splits, in report order.
 const SPLITS: [&str; 4] = ["train", "dev", "test", "none"];
@@ -1264,24 +1266,6 @@ fn judged_report(kb: &Kb, args: &Args) -> Result<()> {
 /// The line dragnet's truth puts between an article and its comments.
 const DRAGNET_COMMENTS: &str = "!@#$%^&*()  COMMENTS";
 
-/// A CleanEval page without its wrapper (`<text id=… title=…>` on the first
-/// line, `</text>` at the end), which WCEB strips before extraction.
-fn strip_cleaneval_wrapper(bytes: &[u8]) -> &[u8] {
-    let mut b = bytes;
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(0);
-    if b[start..].starts_with(b"<text") {
-        if let Some(gt) = b[start..].iter().position(|&c| c == b'>') {
-            b = &b[start + gt + 1..];
-        }
-    }
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(0, |e| e + 1);
-    let trimmed = &b[..end];
-    trimmed.strip_suffix(b"</text>".as_slice()).unwrap_or(b)
-}
-
 /// One subset's sums.
 #[derive(Default)]
 struct WcebRow {
@@ -1490,7 +1474,7 @@ fn wceb_table(
             };
             let bytes = std::fs::read(page)?;
             let html = if subset.starts_with("clean") {
-                strip_cleaneval_wrapper(&bytes)
+                wceb::strip_cleaneval_wrapper(&bytes)
             } else {
                 &bytes
             };

@@ -28,6 +28,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "../../../examples/support/wceb.rs"]
+mod wceb;
+
 /// The WCEB subsets, in the evaluation's order.
 const WCEB_SUBSETS: [&str; 4] = ["cleaneval", "cleanportaleval", "dragnet", "readability"];
 
@@ -164,25 +167,6 @@ const EXTRACTORS: &[Extractor] = &[
         run: |p| ok_or_error(rs_trafilatura::extract(p.html), |r| r.content_text),
     },
 ];
-
-/// A CleanEval page without its wrapper (`<text id=… title=…>` on the first
-/// line, `</text>` at the end), which WCEB strips before extraction (the
-/// same as `strip_cleaneval_wrapper` in `examples/eval.rs`).
-fn strip_cleaneval_wrapper(bytes: &[u8]) -> &[u8] {
-    let mut b = bytes;
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(0);
-    if b[start..].starts_with(b"<text") {
-        if let Some(gt) = b[start..].iter().position(|&c| c == b'>') {
-            b = &b[start + gt + 1..];
-        }
-    }
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(0, |e| e + 1);
-    let trimmed = &b[..end];
-    trimmed.strip_suffix(b"</text>".as_slice()).unwrap_or(b)
-}
 
 /// How many leading bytes are searched for a `<meta>` charset (as threatdex).
 const SNIFF_BYTES: usize = 8 * 1024;
@@ -337,7 +321,7 @@ fn run(opts: &Options) -> std::io::Result<()> {
             for (id, path) in &list {
                 let raw = std::fs::read(path)?;
                 let bytes = if subset.starts_with("clean") {
-                    strip_cleaneval_wrapper(&raw)
+                    wceb::strip_cleaneval_wrapper(&raw)
                 } else {
                     &raw
                 };
